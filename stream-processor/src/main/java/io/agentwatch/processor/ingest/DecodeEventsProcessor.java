@@ -76,7 +76,13 @@ public final class DecodeEventsProcessor implements Processor<byte[], byte[], St
         }
         String agentId = event.getAgentId();
         long timestamp = event.getTimestamp().toEpochMilli();
-        Ingested routed = isKeyedByAgent(record.key(), agentId) ? Ingested.keyed(event) : Ingested.rekey(event);
+        Ingested routed;
+        if (isKeyedByAgent(record.key(), agentId)) {
+            routed = Ingested.keyed(event);
+        } else {
+            routed = Ingested.rekey(event);
+            metrics.eventsRekeyed(1);
+        }
         context.forward(new Record<>(agentId, routed, timestamp, record.headers()));
     }
 

@@ -43,7 +43,7 @@ public final class TopologyFixture implements AutoCloseable {
     public static final String RULES = "agent.rules";
     public static final String CONTROL = "agent.control";
 
-    public final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    public final InMemorySchemaRegistryClient registry;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     public final Topology topology;
     public final TopologyTestDriver driver;
@@ -51,8 +51,9 @@ public final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, AlertRule> rulesInput;
     private final TestOutputTopic<String, Alert> alerts;
     private final TestOutputTopic<byte[], byte[]> dlq;
-    private final AvroWireSerializer<AgentEvent> eventSerializer = new AvroWireSerializer<>(registry, false, true);
+    private final AvroWireSerializer<AgentEvent> eventSerializer;
     private final Path stateDir;
+    private final boolean keepStateDir;
 
     public TopologyFixture() {
         this(RulesFile.defaults(), settings -> settings);
@@ -63,15 +64,27 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(RuleSet rules, Function<TopologySettings, TopologySettings> tweak) {
+        this(rules, tweak, null, TopologySettings.StoreKind.IN_MEMORY, new InMemorySchemaRegistryClient());
+    }
+
+    /**
+     * A fixture on a given state directory (kept on close, so a second fixture can reopen it: a restart) with the
+     * given store kind and registry.
+     */
+    public TopologyFixture(RuleSet rules, Function<TopologySettings, TopologySettings> tweak, Path stateDir,
+                           TopologySettings.StoreKind stores, InMemorySchemaRegistryClient registry) {
+        this.registry = registry;
+        this.eventSerializer = new AvroWireSerializer<>(registry, false, true);
+        this.keepStateDir = stateDir != null;
         try {
-            stateDir = Files.createTempDirectory("agentwatch-ttd");
+            this.stateDir = stateDir != null ? stateDir : Files.createTempDirectory("agentwatch-ttd");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         Topics topics = Topics.of(EVENTS, ALERTS, DLQ, RULES, CONTROL, registry);
         // in-memory stores: RocksDB flushes on every TopologyTestDriver commit (one per record) and makes tests slow;
         // the persistence path is covered by TopologyPersistenceTest and the ITs
-        TopologySettings settings = tweak.apply(AgentwatchTopology.defaultSettings(rules, 1).withStores(TopologySettings.StoreKind.IN_MEMORY));
+        TopologySettings settings = tweak.apply(AgentwatchTopology.defaultSettings(rules, 1).withStores(stores));
         topology = AgentwatchTopology.build(topics, rules, settings, new ProcessorMetrics(meters));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch-test");
@@ -139,6 +152,9 @@ public final class TopologyFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        if (keepStateDir) {
+            return;
+        }
         try (var files = Files.walk(stateDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {
