@@ -19,11 +19,12 @@ public final class ProcessorCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "settings file (Java properties; also AGENTWATCH_CONFIG_FILE)")
     Path config;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})", defaultValue = "localhost:9092")
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers, e.g. localhost:9092 for the local stack (or bootstrap.servers / KAFKA_BOOTSTRAP_SERVERS)")
     String bootstrap;
 
-    @Option(names = "--registry", paramLabel = "URL", description = "Confluent-compatible schema registry URL (default: ${DEFAULT-VALUE})",
-            defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7")
+    @Option(names = "--registry", paramLabel = "URL",
+            description = "Confluent-compatible schema registry URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7 for the local stack")
     String registry;
 
     @Option(names = "--rules", paramLabel = "FILE", description = "rules file (YAML); default: the built-in rules")
@@ -44,11 +45,11 @@ public final class ProcessorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = new LinkedHashMap<>(extra);
-        if (System.getenv("AGENTWATCH_BOOTSTRAP_SERVERS") == null && System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null) {
-            overrides.putIfAbsent(ProcessorSettings.BOOTSTRAP, bootstrap);
+        if (bootstrap != null) {
+            overrides.put(ProcessorSettings.BOOTSTRAP, bootstrap);
         }
-        if (System.getenv("AGENTWATCH_SCHEMA_REGISTRY_URL") == null && System.getenv("KAFKA_SCHEMA_REGISTRY_URL") == null) {
-            overrides.putIfAbsent(ProcessorSettings.REGISTRY, registry);
+        if (registry != null) {
+            overrides.put(ProcessorSettings.REGISTRY, registry);
         }
         if (rules != null) {
             overrides.put(ProcessorSettings.RULES_FILE, rules.toString());
