@@ -1,7 +1,10 @@
 package io.agentwatch.simulator.publish;
 
 import io.agentwatch.schema.AgentEvent;
+import io.agentwatch.simulator.engine.Rng;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +17,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * Writes events to an Avro object container file: the AgentEvent schema in the header, then blocks of records,
  * compressed (zstandard by default). Self-describing and readable without a schema registry, by
  * {@link EventFileReader}, by {@code avro-tools}, or by any Avro library; the backtest reads it. The records are in
- * event-time order; the Kafka key (agent_id) is a field of each record.
+ * event-time order; the Kafka key (agent_id) is a field of each record. The zstandard and snappy codecs use the
+ * zstd-jni and snappy-java libraries that kafka-clients brings at runtime.
  */
 public final class AvroFileEventSink implements EventSink {
     public static final String DEFAULT_CODEC = "zstandard";
@@ -23,8 +27,12 @@ public final class AvroFileEventSink implements EventSink {
     private final DataFileWriter<AgentEvent> writer;
     private long written;
 
-    /** @param codec an Avro codec name: null, deflate, snappy, zstandard, bzip2, xz */
-    public AvroFileEventSink(Path file, String codec) {
+    /**
+     * @param codec    an Avro codec name: null, deflate, snappy, zstandard, bzip2, xz
+     * @param syncSeed seeds the file's 16-byte sync marker (Avro draws it at random otherwise), so that the same
+     *                 events give the same file bytes
+     */
+    public AvroFileEventSink(Path file, String codec, long syncSeed) {
         this.file = file;
         CodecFactory factory;
         try {
@@ -37,10 +45,12 @@ public final class AvroFileEventSink implements EventSink {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            Rng rng = new Rng(syncSeed);
+            byte[] sync = ByteBuffer.allocate(16).putLong(rng.nextLong()).putLong(rng.nextLong()).array();
             this.writer = new DataFileWriter<>(new SpecificDatumWriter<>(AgentEvent.class))
                     .setCodec(factory)
                     .setSyncInterval(1 << 20)
-                    .create(AgentEvent.getClassSchema(), file.toFile());
+                    .create(AgentEvent.getClassSchema(), new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sync);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + file + ": " + e.getMessage(), e);
         }

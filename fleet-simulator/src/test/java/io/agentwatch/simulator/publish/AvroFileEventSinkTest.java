@@ -23,7 +23,7 @@ class AvroFileEventSinkTest {
         FleetSimulator simulator = new FleetSimulator(SimulationConfig.of(3, 12, 100, Duration.ofMinutes(2), 1_767_225_600_000L));
         List<AgentEvent> written = new ArrayList<>();
         Path file = dir.resolve("out/events.avro");
-        try (AvroFileEventSink sink = new AvroFileEventSink(file, codec)) {
+        try (AvroFileEventSink sink = new AvroFileEventSink(file, codec, 3)) {
             for (AgentEvent e : simulator) {
                 sink.send(e);
                 written.add(e);
@@ -41,7 +41,7 @@ class AvroFileEventSinkTest {
 
     @Test
     void shouldRefuseAnUnknownCodecByName(@TempDir Path dir) {
-        assertThatThrownBy(() -> new AvroFileEventSink(dir.resolve("e.avro"), "lzma9"))
+        assertThatThrownBy(() -> new AvroFileEventSink(dir.resolve("e.avro"), "lzma9", 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown Avro codec 'lzma9'");
     }
