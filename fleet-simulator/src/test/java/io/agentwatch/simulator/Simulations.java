@@ -19,7 +19,7 @@ final class Simulations {
     }
 
     static SimulationConfig healthy(long seed) {
-        return SimulationConfig.of(seed, 40, 300, Duration.ofMinutes(20), START);
+        return SimulationConfig.of(seed, 40, 200, Duration.ofMinutes(20), START);
     }
 
     static SimulationConfig allIncidents(long seed) {
