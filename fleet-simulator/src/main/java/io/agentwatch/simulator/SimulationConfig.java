@@ -4,6 +4,7 @@ import io.agentwatch.simulator.incident.IncidentSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -56,7 +57,7 @@ public record SimulationConfig(
         }
         double heartbeatsPerSecond = heartbeatsPerSecond(agents, heartbeatInterval);
         if (heartbeatsPerSecond > eventsPerSecond / 2) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "rate %.1f events/s is too low for %d agents: their heartbeats (every %s) alone take %.1f events/s; "
                             + "use a rate of at least %.0f events/s or fewer agents",
                     eventsPerSecond, agents, Durations.format(heartbeatInterval), heartbeatsPerSecond, Math.ceil(heartbeatsPerSecond * 2)));

@@ -1,6 +1,7 @@
 package io.agentwatch.simulator.bench;
 
 import io.agentwatch.schema.AgentEvent;
+import io.agentwatch.schema.Operation;
 import io.agentwatch.simulator.FleetSimulator;
 import io.agentwatch.simulator.SimulationConfig;
 import io.agentwatch.simulator.engine.Generation;
@@ -48,7 +49,7 @@ public final class GeneratorBenchmark {
             while (g.hasNext()) {
                 AgentEvent e = g.next();
                 checksum += e.getTimestamp().toEpochMilli() ^ e.getEventId().length();
-                if (e.getOperation() == io.agentwatch.schema.Operation.INVOKE_AGENT && e.getParentSpanId() == null) {
+                if (e.getOperation() == Operation.INVOKE_AGENT && e.getParentSpanId() == null) {
                     sessions++;
                 }
             }

@@ -6,6 +6,7 @@ import io.agentwatch.simulator.Durations;
 import io.agentwatch.simulator.FleetSimulator;
 import io.agentwatch.simulator.SimulationConfig;
 import io.agentwatch.simulator.incident.Incident;
+import io.agentwatch.simulator.incident.IncidentKind;
 import io.agentwatch.simulator.incident.IncidentPlanner;
 import io.agentwatch.simulator.publish.AvroFileEventSink;
 import io.agentwatch.simulator.publish.EventSink;
@@ -31,11 +32,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code agentwatch simulate}: runs a simulated fleet and publishes its events to a Kafka topic (or writes them to
@@ -247,7 +248,7 @@ public final class SimulateCommand implements Callable<Integer> {
         int solo = 0;
         int crews = 0;
         for (var s : incidents.specs()) {
-            if (s.kind().target() == io.agentwatch.simulator.incident.IncidentKind.Target.CREW) {
+            if (s.kind().target() == IncidentKind.Target.CREW) {
                 crews++;
             } else {
                 solo++;

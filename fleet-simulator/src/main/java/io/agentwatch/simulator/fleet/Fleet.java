@@ -2,6 +2,7 @@ package io.agentwatch.simulator.fleet;
 
 import io.agentwatch.simulator.engine.Rng;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class Fleet {
         Rng rng = new Rng(Rng.mix(seed, 0x5eed_f1ee7L));
         int crewCount = crewCount(size);
         AgentRole[] roles = new AgentRole[size];
-        java.util.Arrays.fill(roles, AgentRole.SOLO);
+        Arrays.fill(roles, AgentRole.SOLO);
         // crews take evenly spread slots so that their ids are mixed among the solo agents'
         int[] crewStart = new int[crewCount];
         int stride = size / Math.max(1, crewCount);

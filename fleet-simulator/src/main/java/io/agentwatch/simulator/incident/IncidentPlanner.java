@@ -1,5 +1,6 @@
 package io.agentwatch.simulator.incident;
 
+import io.agentwatch.simulator.Durations;
 import io.agentwatch.simulator.engine.Rng;
 import io.agentwatch.simulator.fleet.AgentProfile;
 import io.agentwatch.simulator.fleet.Fleet;
@@ -52,8 +53,8 @@ public final class IncidentPlanner {
             IncidentSpec spec = specs.get(i);
             long offset = spec.offset() != null ? spec.offset().toMillis() : durationMs / 4 + i * durationMs / 50;
             if (offset >= durationMs) {
-                throw new IllegalArgumentException("incident " + spec + " starts at " + io.agentwatch.simulator.Durations.format(Duration.ofMillis(offset))
-                        + ", at or after the end of the simulation (" + io.agentwatch.simulator.Durations.format(duration) + ")");
+                throw new IllegalArgumentException("incident " + spec + " starts at " + Durations.format(Duration.ofMillis(offset))
+                        + ", at or after the end of the simulation (" + Durations.format(duration) + ")");
             }
             long length = spec.length() != null ? spec.length().toMillis() : durationMs / 2;
             long start = startMs + offset;

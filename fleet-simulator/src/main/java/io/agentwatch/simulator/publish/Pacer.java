@@ -1,5 +1,7 @@
 package io.agentwatch.simulator.publish;
 
+import java.util.function.LongSupplier;
+
 /**
  * Decides when an event may be sent: at once (as fast as possible), or when its event time comes on the wall
  * clock (real time). The clock and the sleep are passed in, so tests can drive time by hand.
@@ -22,7 +24,7 @@ public interface Pacer {
      * @param nanoClock a monotonic clock in nanoseconds, e.g. {@code System::nanoTime}
      * @param sleeper   how to wait a number of milliseconds, e.g. {@code Thread::sleep}
      */
-    static Pacer realTime(long simulationStartMs, java.util.function.LongSupplier nanoClock, Sleeper sleeper) {
+    static Pacer realTime(long simulationStartMs, LongSupplier nanoClock, Sleeper sleeper) {
         long wallStart = nanoClock.getAsLong();
         return eventTimeMs -> {
             long dueNanos = wallStart + (eventTimeMs - simulationStartMs) * 1_000_000L;

@@ -6,6 +6,7 @@ import io.agentwatch.simulator.truth.GroundTruth;
 import io.agentwatch.simulator.truth.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Compares alerts with the ground truth; a pure function, so that every rule below has a unit test.
@@ -128,14 +130,14 @@ public final class Scorer {
                 && incident.covers(a.getStartsAt().toEpochMilli(), toleranceMs);
     }
 
-    private static List<ScoreRow> rows(List<IncidentScore> scores, java.util.Collection<Alert> falseAlarms, java.util.Collection<Alert> tolerated) {
+    private static List<ScoreRow> rows(List<IncidentScore> scores, Collection<Alert> falseAlarms, Collection<Alert> tolerated) {
         Map<String, List<IncidentScore>> byRow = new TreeMap<>();
         for (IncidentScore s : scores) {
             byRow.computeIfAbsent(s.row(), k -> new ArrayList<>()).add(s);
         }
         Map<String, Integer> falseByName = count(falseAlarms);
         Map<String, Integer> toleratedByName = count(tolerated);
-        Set<String> names = new java.util.TreeSet<>(byRow.keySet());
+        Set<String> names = new TreeSet<>(byRow.keySet());
         names.addAll(falseByName.keySet());
         names.addAll(toleratedByName.keySet());
         List<ScoreRow> rows = new ArrayList<>();
@@ -165,7 +167,7 @@ public final class Scorer {
         return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).plus(sorted.get(n / 2)).dividedBy(2);
     }
 
-    private static Map<String, Integer> count(java.util.Collection<Alert> alerts) {
+    private static Map<String, Integer> count(Collection<Alert> alerts) {
         Map<String, Integer> counts = new TreeMap<>();
         for (Alert a : alerts) {
             counts.merge(Objects.requireNonNull(a.getAlertname()), 1, Integer::sum);

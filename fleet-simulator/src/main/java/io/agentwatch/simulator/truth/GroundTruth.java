@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,7 +74,7 @@ public record GroundTruth(
         }
         involvedAgentIds = involvedAgentIds == null || involvedAgentIds.isEmpty() ? List.of(agentId) : List.copyOf(involvedAgentIds);
         sideEffectAlertnames = sideEffectAlertnames == null ? List.of() : List.copyOf(sideEffectAlertnames);
-        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(details));
+        details = details == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(details));
     }
 
     /** Whether t lies in [start, end + tolerance]. */

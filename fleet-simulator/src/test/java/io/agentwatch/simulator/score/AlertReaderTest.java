@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class AlertReaderTest {
@@ -63,7 +65,8 @@ class AlertReaderTest {
         Alert first = Alerts.firing("AgentSilent", 1).agent("x").fingerprint("1").build();
         Alert third = Alerts.firing("AgentSilent", 3).agent("y").fingerprint("3").build();
         consumer.schedulePollTask(() -> consumer.addRecord(record(P0, 0, first)));
-        consumer.schedulePollTask(() -> consumer.setPollException(new RecordDeserializationException(P0, 1, "bad magic byte", null)));
+        consumer.schedulePollTask(() -> consumer.setPollException(new RecordDeserializationException(RecordDeserializationException.DeserializationExceptionOrigin.VALUE, P0, 1, 0L,
+                TimestampType.CREATE_TIME, null, null, new RecordHeaders(), "bad magic byte", null)));
         consumer.schedulePollTask(() -> consumer.addRecord(record(P0, 2, third)));
 
         AlertReader.Result result = reader().read(TOPIC, true, Duration.ofSeconds(1));
