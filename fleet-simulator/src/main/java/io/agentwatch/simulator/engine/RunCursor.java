@@ -8,7 +8,6 @@ import io.agentwatch.schema.Status;
 import io.agentwatch.simulator.fleet.AgentProfile;
 import io.agentwatch.simulator.fleet.Catalog;
 import io.agentwatch.simulator.fleet.ToolProfile;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -40,7 +39,6 @@ final class RunCursor extends Source {
 
     private static final Operation[] OPS = Operation.values();
     private static final Status[] STATUSES = Status.values();
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     // layout of the packed small fields (low 32 bits of word 1)
     private static final int OP_BITS = 0;           // 4 bits
     private static final int STATUS_BITS = 4;       // 3 bits
@@ -264,7 +262,7 @@ final class RunCursor extends Source {
         if (tool >= 0) {
             ToolProfile profile = Catalog.TOOLS.get(tool);
             e.setToolName(profile.name());
-            e.setToolArgsHash(hex16(argsHash(i)));
+            e.setToolArgsHash(Ids.hex16(argsHash(i)));
             e.setApproval(profile.requiresApproval() ? Approval.APPROVED : Approval.NOT_REQUIRED);
         }
         int retry = (small >>> RETRY_BITS & 0x3) - 1;
@@ -280,14 +278,5 @@ final class RunCursor extends Source {
     /** Cost of one LLM call, rounded to a millionth of a dollar. */
     double stepCost(long in, long out) {
         return Math.round(agent.model().cost(in, out) * 1e6) / 1e6;
-    }
-
-    private static String hex16(long v) {
-        byte[] b = new byte[16];
-        for (int k = 15; k >= 0; k--) {
-            b[k] = HEX[(int) (v & 0xf)];
-            v >>>= 4;
-        }
-        return new String(b, StandardCharsets.ISO_8859_1);
     }
 }
