@@ -32,7 +32,7 @@ class KafkaEventSinkWireFormatTest {
         simulator.forEach(generated::add);
 
         try (KafkaEventSink sink = new KafkaEventSink(producer, "agent.events", "mock")) {
-            new FleetPublisher(sink, Pacer.asFastAsPossible(), Duration.ofSeconds(5), p -> { }, System::nanoTime)
+            new FleetPublisher(sink, Pacer.asFastAsPossible(), Duration.ofSeconds(5), p -> { }, () -> 0L)
                     .publish(generated.iterator());
         }
 
