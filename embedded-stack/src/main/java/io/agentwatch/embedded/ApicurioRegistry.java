@@ -243,7 +243,9 @@ public final class ApicurioRegistry implements AutoCloseable {
         closed = true;
         if (process.isAlive()) {
             log.info("stopping schema registry (pid {})", process.pid());
-            if (!ProcessTree.destroy(process.toHandle(), STOP_GRACE)) {
+            if (ProcessTree.destroy(process.toHandle(), STOP_GRACE)) {
+                log.info("schema registry stopped");
+            } else {
                 log.warn("schema registry (pid {}) did not stop; it may need 'kill -9 {}'", process.pid(), process.pid());
             }
         }
@@ -252,6 +254,5 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             log.debug("cannot delete {}: {}", pidFile, e.toString());
         }
-        log.info("schema registry stopped");
     }
 }
