@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The child never outlives this JVM by accident: {@link #close()} stops it and its descendants (polite signal,
  * then force), a shutdown hook does the same on SIGTERM or Ctrl-C, and a start finds and stops an orphan that a
- * killed ({@code kill -9}) parent left behind in the same work directory.
+ * killed ({@code kill -9}) parent left behind in the same work directory. The parent holds a lock on the work
+ * directory while its registry runs, so a second start on it fails clearly instead of taking it over.
  */
 public final class ApicurioRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApicurioRegistry.class);
@@ -42,14 +43,16 @@ public final class ApicurioRegistry implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 40;
 
     private final Process process;
+    private final DirectoryLock lock;
     private final int port;
     private final Path logFile;
     private final Path pidFile;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private ApicurioRegistry(Process process, int port, Path logFile, Path pidFile) {
+    private ApicurioRegistry(Process process, DirectoryLock lock, int port, Path logFile, Path pidFile) {
         this.process = process;
+        this.lock = lock;
         this.port = port;
         this.logFile = logFile;
         this.pidFile = pidFile;
@@ -60,15 +63,23 @@ public final class ApicurioRegistry implements AutoCloseable {
      * Starts the registry and waits until its Confluent API answers.
      *
      * @throws PortInUseException if the port is taken
+     * @throws IllegalStateException if another registry of a live process uses the work directory, or the
+     *                               registry fails to start (the message ends with the tail of its log)
      */
     public static ApicurioRegistry start(RegistrySettings settings) {
         Path workDir = settings.workDir().toAbsolutePath();
+        DirectoryLock lock = DirectoryLock.acquire(workDir, "registry.lock", SERVICE);
         try {
-            Files.createDirectories(workDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the schema registry directory " + workDir, e);
+            return start(settings, workDir, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
+    }
+
+    private static ApicurioRegistry start(RegistrySettings settings, Path workDir, DirectoryLock lock) {
         Path pidFile = workDir.resolve("registry.pid");
+        // we hold the lock, so a registry still running on this directory lost its parent: an orphan
         stopOrphan(pidFile, workDir);
         int port = Ports.requireFree(settings.port(), SERVICE);
         Path jar = settings.distribution().runnerJar();
@@ -89,7 +100,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the schema registry process (" + command.get(0) + "): " + e.getMessage(), e);
         }
-        ApicurioRegistry registry = new ApicurioRegistry(process, port, logFile, pidFile);
+        ApicurioRegistry registry = new ApicurioRegistry(process, lock, port, logFile, pidFile);
         Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
         try {
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.US_ASCII);
@@ -98,7 +109,8 @@ public final class ApicurioRegistry implements AutoCloseable {
                 client.setGlobalCompatibility("BACKWARD");
             }
         } catch (IOException | RuntimeException e) {
-            registry.close();
+            registry.stopProcess();
+            registry.removeShutdownHook();
             if (e instanceof RuntimeException r) {
                 throw r;
             }
@@ -229,6 +241,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     @Override
     public void close() {
         stopProcess();
+        removeShutdownHook();
+        lock.close();
+    }
+
+    private void removeShutdownHook() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {

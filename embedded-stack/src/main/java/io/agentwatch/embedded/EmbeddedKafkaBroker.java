@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * this JVM. Its data lives under {@code <dataDir>/kafka}, formatted on the first start only, so topics, records and
  * committed offsets survive a restart. The client listener is on 127.0.0.1; the controller listener takes a free
  * port on each start, which is safe because the one-voter quorum is static ({@code controller.quorum.voters}) and
- * not written into the log.
+ * not written into the log. A lock file keeps a second broker off the same data directory.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
@@ -37,13 +37,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Pattern BOUND_PORT = Pattern.compile(Pattern.quote(Ports.HOST) + ":(\\d{1,5})");
 
     private final KafkaRaftServer server;
+    private final DirectoryLock lock;
     private final int port;
     private final String clusterId;
     private final Path dataDir;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, String clusterId, Path dataDir) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, DirectoryLock lock, int port, String clusterId, Path dataDir) {
         this.server = server;
+        this.lock = lock;
         this.port = port;
         this.clusterId = clusterId;
         this.dataDir = dataDir;
@@ -53,11 +55,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Formats the data directory if needed, starts the broker and waits until it answers clients.
      *
      * @throws PortInUseException if the client port is taken
+     * @throws IllegalStateException if another broker uses the data directory, or the broker fails to start
      */
     public static EmbeddedKafkaBroker start(BrokerSettings settings) {
         int port = Ports.requireFree(settings.port(), SERVICE);
-        int controllerPort = Ports.freePort();
         Path dataDir = settings.dataDir().toAbsolutePath();
+        DirectoryLock lock = DirectoryLock.acquire(dataDir, "kafka.lock", SERVICE);
+        try {
+            return start(settings, port, dataDir, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedKafkaBroker start(BrokerSettings settings, int port, Path dataDir, DirectoryLock lock) {
+        int controllerPort = Ports.freePort();
         Path logDir = dataDir.resolve("kafka");
         Properties props = serverProperties(port, controllerPort, logDir, settings.overrides());
         Path propertiesFile = writeProperties(dataDir, props);
@@ -71,11 +84,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             stopQuietly(server);
             throw translate(e, port, logDir);
         }
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, port, clusterId, dataDir);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, port, clusterId, dataDir);
         try {
             broker.awaitReady(settings.startTimeout());
         } catch (RuntimeException e) {
-            broker.close();
+            stopQuietly(server);
             throw e;
         }
         log.info("Kafka broker ready on {} (cluster {}, data {}) in {} ms", broker.bootstrapServers(), clusterId, logDir,
@@ -137,10 +150,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 int taken = portIn(message, port);
                 return new PortInUseException(taken, taken == port ? SERVICE : "Kafka controller, a port picked at random: try again", e);
             }
-            if (message.contains("Failed to acquire lock")) {
-                return new IllegalStateException("the Kafka data directory " + logDir + " is in use by another broker"
-                        + " (another 'agentwatch up' with the same data directory?)", e);
-            }
         }
         return new IllegalStateException("the Kafka broker failed to start: " + e.getMessage(), e);
     }
@@ -178,6 +187,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         closed = true;
         log.info("stopping Kafka broker on {}", bootstrapServers());
         stopQuietly(server);
+        lock.close();
         log.info("Kafka broker on {} stopped", bootstrapServers());
     }
 

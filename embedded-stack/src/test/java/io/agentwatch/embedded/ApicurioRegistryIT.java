@@ -5,16 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agentwatch.schema.AgentEvent;
 import io.agentwatch.schema.registry.SchemaRegistryClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+// a separate thread, so that a test blocked on a child process's output still times out
+@Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ApicurioRegistryIT {
     private static final String SUBJECT = "persisted-value";
 
@@ -43,17 +48,54 @@ class ApicurioRegistryIT {
     }
 
     @Test
-    void shouldStopAnOrphanThatAKilledParentLeftOnTheSameDirectory() {
-        ApicurioRegistry orphan = ApicurioRegistry.start(RegistrySettings.persistent(0, workDir));
+    void shouldStopTheOrphanThatAParentKilledWithSigkillLeftOnTheSameDirectory() throws Exception {
+        // given a JVM that started a registry and was then killed with SIGKILL, leaving its child running
+        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RegistryParentMain.class.getName(), workDir.toString())
+                .redirectErrorStream(true)
+                .start();
+        ProcessHandle orphan;
         try {
-            // a second start on the same directory, as after 'kill -9' of the JVM that started the first
-            try (ApicurioRegistry registry = ApicurioRegistry.start(RegistrySettings.persistent(0, workDir));
-                 SchemaRegistryClient client = registry.client()) {
-                assertThat(ProcessHandle.of(orphan.pid()).filter(ProcessHandle::isAlive)).as("orphan process").isEmpty();
-                assertThat(client.register(SUBJECT, AgentEvent.getClassSchema())).isPositive();
-            }
+            long orphanPid = readyPid(parent);
+            parent.destroyForcibly().waitFor();
+            assertThat(orphanPid).as("pid the parent JVM reported").isPositive();
+            orphan = ProcessHandle.of(orphanPid).orElseThrow();
+            assertThat(orphan.isAlive()).as("the registry outlives its SIGKILLed parent").isTrue();
         } finally {
-            orphan.close();
+            parent.destroyForcibly();
+        }
+
+        // when a new registry starts on the same directory
+        try (ApicurioRegistry registry = ApicurioRegistry.start(RegistrySettings.persistent(0, workDir));
+             SchemaRegistryClient client = registry.client()) {
+            // then the orphan is gone and the new registry owns the database
+            assertThat(orphan.isAlive()).as("orphan").isFalse();
+            assertThat(client.register(SUBJECT, AgentEvent.getClassSchema())).isPositive();
+        } finally {
+            orphan.destroyForcibly();
+        }
+    }
+
+    /** The registry pid from the parent's "READY <pid>" line, or -1 if the parent ends without one. */
+    private static long readyPid(Process parent) throws IOException {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("READY ")) {
+                    return Long.parseLong(line.substring("READY ".length()).trim());
+                }
+            }
+            return -1;
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondRegistryOnADirectoryInUse() {
+        try (ApicurioRegistry first = ApicurioRegistry.start(RegistrySettings.inMemory(0, workDir))) {
+            assertThatThrownBy(() -> ApicurioRegistry.start(RegistrySettings.inMemory(0, workDir)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(workDir.toAbsolutePath().toString())
+                    .hasMessageContaining("in use");
+            assertThat(first.pid()).matches(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "still running");
         }
     }
 

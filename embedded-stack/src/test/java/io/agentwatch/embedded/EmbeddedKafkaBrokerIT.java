@@ -73,6 +73,17 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void shouldRefuseASecondBrokerOnADataDirectoryInUse() {
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.start(BrokerSettings.of(0, dataDir))) {
+            assertThatThrownBy(() -> EmbeddedKafkaBroker.start(BrokerSettings.of(0, dataDir)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dataDir.toAbsolutePath().toString())
+                    .hasMessageContaining("in use");
+            assertThat(first.clusterId()).isNotBlank();
+        }
+    }
+
+    @Test
     void shouldNameTheClientPortWhenItIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName(Ports.HOST), 0));
