@@ -34,9 +34,9 @@ final class LogFiles {
         appender.setAppend(true);
         appender.setEncoder(encoder);
         appender.start();
-        for (String name : new String[] {Logger.ROOT_LOGGER_NAME, "io.agentwatch"}) {
-            context.getLogger(name).addAppender(appender);
-        }
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        // non-additive loggers never reach the root's appenders: give each the file too
+        context.getLoggerList().stream().filter(logger -> !logger.isAdditive()).forEach(logger -> logger.addAppender(appender));
         return file;
     }
 }

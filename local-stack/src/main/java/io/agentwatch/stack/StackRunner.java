@@ -83,9 +83,10 @@ final class StackRunner {
         out.println("  Logs:                      " + dataDir.resolve("logs").resolve("agentwatch.log") + ", " + stack.registry().logFile());
         out.println("  Topics (" + stack.bootstrap().createdTopics().size() + " created now, "
                 + stack.bootstrap().existingTopics().size() + " found from an earlier run):");
-        Map<String, long[]> topics = TopicSummary.of(stack.admin(),
+        Map<String, TopicSummary.Counts> topics = TopicSummary.of(stack.admin(),
                 Stream.concat(stack.bootstrap().createdTopics().stream(), stack.bootstrap().existingTopics().stream()).sorted().toList());
-        topics.forEach((topic, counts) -> out.printf("    %-18s %2d partitions, %d records%n", topic, counts[0], counts[1]));
+        topics.forEach((topic, counts) -> out.printf("    %-18s %d partition%s, %d record%s%n", topic,
+                counts.partitions(), counts.partitions() == 1 ? "" : "s", counts.records(), counts.records() == 1 ? "" : "s"));
         out.println("  Subjects (BACKWARD compatibility):");
         stack.bootstrap().schemaIds().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.printf("    %-22s schema id %d%n", e.getKey(), e.getValue()));

@@ -19,8 +19,12 @@ final class TopicSummary {
     private TopicSummary() {
     }
 
-    /** Topic name to {partitions, records} (records = end offset minus start offset, summed over partitions). */
-    static Map<String, long[]> of(Admin admin, List<String> topics) {
+    /** Partitions of a topic, and records in it (end offset minus start offset, summed over the partitions). */
+    record Counts(int partitions, long records) {
+    }
+
+    /** The counts of each topic, in the given order. */
+    static Map<String, Counts> of(Admin admin, List<String> topics) {
         try {
             Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
             List<TopicPartition> partitions = new ArrayList<>();
@@ -33,7 +37,7 @@ final class TopicSummary {
             });
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS);
-            Map<String, long[]> summary = new LinkedHashMap<>();
+            Map<String, Counts> summary = new LinkedHashMap<>();
             for (String topic : topics) {
                 long records = 0;
                 for (TopicPartition tp : partitions) {
@@ -41,7 +45,7 @@ final class TopicSummary {
                         records += ends.get(tp).offset() - starts.get(tp).offset();
                     }
                 }
-                summary.put(topic, new long[] {described.get(topic).partitions().size(), records});
+                summary.put(topic, new Counts(described.get(topic).partitions().size(), records));
             }
             return summary;
         } catch (ExecutionException | TimeoutException e) {
