@@ -96,10 +96,14 @@ public final class ApicurioDistribution {
             try {
                 Files.createDirectories(cacheDir);
                 try (FileChannel channel = FileChannel.open(cacheDir.resolve("apicurio-" + VERSION + ".lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = channel.lock()) {
-                    if (!Files.exists(installDir().resolve(COMPLETE_MARKER))) {
-                        unpack(ensureZip());
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.lock(); // another JVM may be installing: wait for it
+                    try {
+                        if (!Files.exists(installDir().resolve(COMPLETE_MARKER))) {
+                            unpack(ensureZip());
+                        }
+                    } finally {
+                        lock.release();
                     }
                 }
             } catch (IOException e) {
