@@ -54,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             broker = EmbeddedKafkaBroker.start(BrokerSettings.of(kafka, dataDir));
         } catch (RuntimeException e) {
-            registry.thenAccept(ApicurioRegistry::close);
+            closeOnceStarted(registry);
             throw e;
         }
         try {
@@ -63,9 +63,18 @@ public final class LocalStack implements AutoCloseable {
             broker.close();
             throw e.getCause() instanceof RuntimeException r ? r : e;
         } catch (RuntimeException e) {
-            registry.thenAccept(ApicurioRegistry::close);
+            closeOnceStarted(registry);
             broker.close();
             throw e;
+        }
+    }
+
+    /** Waits for a registry that is still starting and stops it, so that a failed start leaves no process behind. */
+    private static void closeOnceStarted(CompletableFuture<ApicurioRegistry> registry) {
+        try {
+            registry.join().close();
+        } catch (CompletionException e) {
+            log.debug("the schema registry had not started either: {}", e.getCause().toString());
         }
     }
 
