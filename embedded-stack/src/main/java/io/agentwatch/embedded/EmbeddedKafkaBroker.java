@@ -82,7 +82,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
         } catch (RuntimeException e) {
             stopQuietly(server);
-            throw translate(e, port, logDir);
+            throw translate(e, port);
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, lock, port, clusterId, dataDir);
         try {
@@ -143,7 +143,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static RuntimeException translate(RuntimeException e, int port, Path logDir) {
+    private static RuntimeException translate(RuntimeException e, int port) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
             if (t instanceof BindException || message.contains("Address already in use")) {
