@@ -68,6 +68,11 @@ public final class ReceiverLane implements AutoCloseable {
         queue.add(n);
     }
 
+    /** What is queued and not yet taken by the lane's thread (for tests of the dispatcher, with the lane not started). */
+    java.util.List<Notification> queued() {
+        return java.util.List.copyOf(queue);
+    }
+
     /** Notifications queued or being sent. */
     public int pending() {
         return busy.get();
