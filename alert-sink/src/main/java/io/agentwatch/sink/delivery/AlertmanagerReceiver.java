@@ -77,8 +77,9 @@ public final class AlertmanagerReceiver implements Receiver {
                 endsAt = now.plus(spec.resendInterval().multipliedBy(4));
             } else {
                 endsAt = a.getEndsAt() != null ? a.getEndsAt() : now;
-                if (endsAt.isBefore(a.getStartsAt())) {
-                    endsAt = a.getStartsAt();
+                if (!endsAt.isAfter(a.getStartsAt())) {
+                    // Alertmanager refuses an alert whose end is not after its start
+                    endsAt = a.getStartsAt().plusMillis(1);
                 }
             }
             item.put("endsAt", endsAt.toString());
