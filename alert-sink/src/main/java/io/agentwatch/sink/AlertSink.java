@@ -125,7 +125,8 @@ public final class AlertSink implements AutoCloseable {
 
     private static Map<String, Object> kafkaProperties(Settings settings) {
         Map<String, Object> props = new HashMap<>(settings.kafka());
-        props.putIfAbsent("bootstrap.servers", settings.string(SinkSettings.BOOTSTRAP));
+        settings.optional(SinkSettings.BOOTSTRAP).ifPresent(b -> props.put("bootstrap.servers", b));
+        props.putIfAbsent("bootstrap.servers", "127.0.0.1:9092");
         String registryUrl = settings.string(SinkSettings.REGISTRY_URL);
         props.put(RegistryConfig.URL, registryUrl);
         try {

@@ -28,7 +28,7 @@ public final class SinkSettings {
             Setting.of(HTTP_PORT, "8090", "port of the page and the operations endpoints (0 picks a free one)"),
             Setting.secret(HTTP_TOKEN, "bearer token required by the page's data endpoints (/api/*); none by default"),
             Setting.of(PUBLIC_URL, null, "base URL of the page as people reach it, for links in notifications; default http://<http.host>:<http.port>"),
-            Setting.of(BOOTSTRAP, "127.0.0.1:9092", "Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS also works, and other KAFKA_* client properties pass through)"),
+            Setting.of(BOOTSTRAP, null, "Kafka bootstrap servers; else KAFKA_BOOTSTRAP_SERVERS (other KAFKA_* client properties pass through), else 127.0.0.1:9092"),
             Setting.of(REGISTRY_URL, "http://127.0.0.1:8081", "schema registry base URL (Confluent REST API)"),
             Setting.of(GROUP, "agentwatch-alert-sink", "consumer group of the delivery consumer"),
             Setting.of(ALERTS_TOPIC, Contracts.ALERTS_TOPIC, "topic the alerts are read from"),
