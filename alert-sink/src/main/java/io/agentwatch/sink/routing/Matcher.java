@@ -22,6 +22,9 @@ public final class Matcher {
         }
     }
 
+    /** Alertmanager's label names, plus '.' and '-' because segment labels may carry attribute names. */
+    static final String LABEL_NAME = "[a-zA-Z_][a-zA-Z0-9_.-]*";
+
     private final String name;
     private final Op op;
     private final String value;
@@ -31,8 +34,8 @@ public final class Matcher {
         this.name = Objects.requireNonNull(name, "name");
         this.op = Objects.requireNonNull(op, "op");
         this.value = Objects.requireNonNull(value, "value");
-        if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-            throw new IllegalArgumentException("'" + name + "' is not a label name (letters, digits, underscores)");
+        if (!name.matches(LABEL_NAME)) {
+            throw new IllegalArgumentException("'" + name + "' is not a label name (letters, digits, '_', '.', '-')");
         }
         if (op == Op.RE || op == Op.NRE) {
             try {
@@ -49,7 +52,7 @@ public final class Matcher {
     public static Matcher parse(String text) {
         String s = text == null ? "" : text.trim();
         int i = 0;
-        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '.' || s.charAt(i) == '-')) {
             i++;
         }
         String name = s.substring(0, i);

@@ -191,7 +191,7 @@ public record RoutesConfig(Route root, Map<String, ReceiverSpec> receivers) {
                 List<String> names = new ArrayList<>();
                 g.forEach(n -> names.add(n.asText()));
                 for (String n : names) {
-                    if (!n.equals(Route.ALL_LABELS) && !n.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                    if (!n.equals(Route.ALL_LABELS) && !n.matches(Matcher.LABEL_NAME)) {
                         throw error(path + ".group_by", "'" + n + "' is not a label name");
                     }
                 }

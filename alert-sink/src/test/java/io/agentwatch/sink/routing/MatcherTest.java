@@ -24,6 +24,12 @@ class MatcherTest {
     }
 
     @Test
+    void shouldMatchSegmentLabelsWhoseNamesHaveDots() {
+        assertThat(Matcher.parse("model.lane=\"cheap\"").matches(Map.of("model.lane", "cheap"))).isTrue();
+        assertThat(Matcher.parse("model.lane!=\"cheap\"").matches(Map.of("model.lane", "cheap"))).isFalse();
+    }
+
+    @Test
     void shouldTreatAnAbsentLabelAsEmpty() {
         assertThat(Matcher.parse("team=\"\"").matches(LABELS)).isTrue();
         assertThat(Matcher.parse("team!=\"\"").matches(LABELS)).isFalse();
