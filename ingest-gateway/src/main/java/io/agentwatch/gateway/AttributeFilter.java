@@ -1,0 +1,54 @@
+package io.agentwatch.gateway;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The allow-list of attributes copied into {@code AgentEvent.attributes}: exact keys, and prefixes written as
+ * {@code prefix.*}. Only low-cardinality attributes belong there (the processor segments rules by them), so
+ * nothing passes unless listed.
+ */
+public final class AttributeFilter {
+    private final Set<String> exact;
+    private final List<String> prefixes;
+
+    public AttributeFilter(List<String> entries) {
+        Set<String> keys = new HashSet<>();
+        List<String> pre = new ArrayList<>();
+        for (String e : entries) {
+            String s = e.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (s.endsWith("*")) {
+                pre.add(s.substring(0, s.length() - 1));
+            } else {
+                keys.add(s);
+            }
+        }
+        this.exact = Set.copyOf(keys);
+        this.prefixes = List.copyOf(pre);
+    }
+
+    public static AttributeFilter none() {
+        return new AttributeFilter(List.of());
+    }
+
+    public boolean allows(String key) {
+        if (exact.contains(key)) {
+            return true;
+        }
+        for (int i = 0; i < prefixes.size(); i++) {
+            if (key.startsWith(prefixes.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean isEmpty() {
+        return exact.isEmpty() && prefixes.isEmpty();
+    }
+}
