@@ -17,7 +17,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -158,8 +157,7 @@ public final class JsonEventReader {
         }
         String eventId = node.path("event_id").isTextual() ? node.get("event_id").asText() : null;
         AgentEvent e = new AgentEvent();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             String name = entry.getKey();
             Schema.Field field = SCHEMA.getField(name);
             if (field == null) {
@@ -250,8 +248,7 @@ public final class JsonEventReader {
                     throw new FieldException(name + ": expected an object of strings, got " + describe(value));
                 }
                 Map<String, String> map = new HashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> entry = it.next();
+                for (Map.Entry<String, JsonNode> entry : value.properties()) {
                     JsonNode v = entry.getValue();
                     if (v.isTextual()) {
                         map.put(entry.getKey(), v.asText());

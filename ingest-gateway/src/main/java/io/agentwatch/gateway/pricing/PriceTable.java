@@ -6,7 +6,6 @@ import io.agentwatch.service.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -49,8 +48,7 @@ public final class PriceTable {
             throw new ConfigException("price table " + file + " must be a JSON object of model -> {\"input_per_1k\": .., \"output_per_1k\": ..}");
         }
         Map<String, Price> prices = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             JsonNode entry = e.getValue();
             prices.put(e.getKey(), new Price(
                     number(file, e.getKey(), entry, "input_per_1k"),

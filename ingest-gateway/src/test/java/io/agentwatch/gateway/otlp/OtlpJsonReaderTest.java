@@ -154,7 +154,8 @@ class OtlpJsonReaderTest {
             Tracer tracer = provider.get("test");
             io.opentelemetry.api.trace.Span agent = tracer.spanBuilder("invoke_agent planner").setSpanKind(SpanKind.INTERNAL)
                     .setAttribute("gen_ai.operation.name", "invoke_agent").startSpan();
-            try (Scope ignored = agent.makeCurrent()) {
+            Scope scope = agent.makeCurrent();
+            try {
                 io.opentelemetry.api.trace.Span chat = tracer.spanBuilder("chat gpt-4o").setSpanKind(SpanKind.CLIENT)
                         .setAttribute("gen_ai.usage.input_tokens", 1200L)
                         .setAttribute("agentwatch.confidence", 0.75)
@@ -164,6 +165,8 @@ class OtlpJsonReaderTest {
                 chat.addEvent("exception", Attributes.of(AttributeKey.stringKey("exception.type"), "X"));
                 chat.setStatus(StatusCode.ERROR, "failed");
                 chat.end();
+            } finally {
+                scope.close();
             }
             agent.end();
         }
