@@ -24,9 +24,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads Confluent wire-format records into one Avro specific class, resolving whatever writer schema the
  * record names (older or newer, as long as it is compatible) into the current class.
  *
- * <p>One {@link DatumReader} is built per writer schema id, the first time the id is seen, after checking that
- * the writer schema can be read into the class; after that a record costs one header check, one cache lookup and
- * one decode into a fresh object. Known ids never touch the registry again, so a registry outage does not stop
+ * <p>One decoder is built per writer schema id, the first time the id is seen, after checking that the writer
+ * schema can be read into the class: a hand-written codec ({@link AgentEventCodec}) when the writer schema has
+ * exactly the class's layout, Avro's resolving {@link DatumReader} otherwise. After that a record costs one header
+ * check, one cache lookup and one decode into a fresh object. Known ids never touch the registry again, so a registry outage does not stop
  * records whose schema is known. Errors are typed: {@link UnknownMagicByteException},
  * {@link UnknownSchemaIdException}, {@link TruncatedPayloadException}, {@link MalformedPayloadException},
  * {@link IncompatibleWriterSchemaException} (all permanent), and
@@ -91,45 +92,62 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
         int id = WireFormat.schemaId(data);
         ReaderEntry<T> entry = last;
         if (entry == null || entry.id != id) {
-            entry = new ReaderEntry<>(id, reader(id));
+            entry = new ReaderEntry<>(id, decoder(id));
             last = entry;
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, DECODERS.get());
-        DECODERS.set(decoder);
-        T record;
-        try {
-            record = entry.reader.read(null, decoder);
-        } catch (EOFException e) {
-            throw new TruncatedPayloadException("payload of " + data.length + " bytes ends inside the Avro record (writer schema id " + id + ")", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException | ClassCastException
-                 | IllegalArgumentException | NullPointerException e) {
-            throw new MalformedPayloadException("Avro bytes do not decode with writer schema id " + id + ": " + e, e);
-        }
-        try {
-            if (!decoder.isEnd()) {
-                throw new MalformedPayloadException("payload has bytes left after the Avro record: it does not match writer schema id " + id, null);
+        return entry.decoder.decode(data, id);
+    }
+
+    /** Decodes the record after the header of a wire-format payload. */
+    private interface PayloadDecoder<T> {
+        T decode(byte[] data, int schemaId);
+    }
+
+    /** Avro's resolving reader: any compatible writer schema. */
+    private static <T> PayloadDecoder<T> resolving(DatumReader<T> reader) {
+        return (data, id) -> {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, DECODERS.get());
+            DECODERS.set(decoder);
+            T record;
+            try {
+                record = reader.read(null, decoder);
+            } catch (EOFException e) {
+                throw new TruncatedPayloadException("payload of " + data.length + " bytes ends inside the Avro record (writer schema id " + id + ")", e);
+            } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException | ClassCastException
+                     | IllegalArgumentException | NullPointerException e) {
+                throw new MalformedPayloadException("Avro bytes do not decode with writer schema id " + id + ": " + e, e);
             }
-        } catch (IOException e) {
-            throw new MalformedPayloadException("cannot check the end of the payload: " + e, e);
-        }
-        return record;
+            try {
+                if (!decoder.isEnd()) {
+                    throw new MalformedPayloadException("payload has bytes left after the Avro record: it does not match writer schema id " + id, null);
+                }
+            } catch (IOException e) {
+                throw new MalformedPayloadException("cannot check the end of the payload: " + e, e);
+            }
+            return record;
+        };
+    }
+
+    /** The hand-written codec: only for a writer schema with exactly the codec's layout. */
+    private static <T> PayloadDecoder<T> direct(RecordCodec<T> codec) {
+        return (data, id) -> codec.decode(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE);
     }
 
     @SuppressWarnings("unchecked")
-    private DatumReader<T> reader(int id) {
+    private PayloadDecoder<T> decoder(int id) {
         Object cached = readers.get(id);
         if (cached == null) {
-            cached = buildReader(id);
+            cached = buildDecoder(id);
             readers.put(id, cached);
         }
         if (cached instanceof WireFormatException e) {
             throw e;
         }
-        return (DatumReader<T>) cached;
+        return (PayloadDecoder<T>) cached;
     }
 
-    /** A reader for the id, or the permanent error it will always give (cached, so a bad id costs one lookup). */
-    private Object buildReader(int id) {
+    /** A decoder for the id, or the permanent error it will always give (cached, so a bad id costs one lookup). */
+    private Object buildDecoder(int id) {
         if (registry == null || type == null) {
             throw new IllegalStateException("AvroWireDeserializer is not configured: no registry or no type");
         }
@@ -143,7 +161,11 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             return new IncompatibleWriterSchemaException(id, readerSchema.getFullName(), compatibility.getDescription());
         }
-        return new SpecificDatumReader<T>(writer, readerSchema, model);
+        RecordCodec<T> codec = RecordCodec.forClass(type);
+        if (codec != null && RecordCodec.sameLayout(writer, readerSchema)) {
+            return direct(codec);
+        }
+        return resolving(new SpecificDatumReader<T>(writer, readerSchema, model));
     }
 
     /** The class this deserializer reads into. */
@@ -158,6 +180,6 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
         }
     }
 
-    private record ReaderEntry<T>(int id, DatumReader<T> reader) {
+    private record ReaderEntry<T>(int id, PayloadDecoder<T> decoder) {
     }
 }

@@ -3,14 +3,11 @@ package io.agentwatch.schema.serde;
 import io.agentwatch.schema.registry.HttpSchemaRegistryClient;
 import io.agentwatch.schema.registry.RegistryConfig;
 import io.agentwatch.schema.registry.SchemaRegistryClient;
-import java.io.OutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -21,7 +18,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Writes Avro specific records in the Confluent wire format. The schema is registered (or, with
  * {@code auto.register.schemas=false}, looked up) under the topic-name strategy subject once per topic and
- * schema; after that a record costs one Avro encoding into a per-thread buffer and one copy.
+ * schema; after that a record costs one encoding into a per-thread buffer and one copy. Classes with a
+ * hand-written codec ({@link AgentEventCodec}) skip Avro's generic writer.
  *
  * <p>Kafka can build it by class name: {@code value.serializer=io.agentwatch.schema.serde.AvroWireSerializer}
  * with {@code schema.registry.url} and the other {@link RegistryConfig} properties.
@@ -35,9 +33,9 @@ public final class AvroWireSerializer<T extends SpecificRecord> implements Seria
     private boolean ownsRegistry;
     private boolean isKey;
     private boolean autoRegister = true;
-    private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    private final Map<Schema, Writer<T>> writers = new ConcurrentHashMap<>();
     private final Map<TopicSchema, Integer> ids = new ConcurrentHashMap<>();
-    private volatile Cached last;
+    private volatile Cached<T> last;
 
     /** For Kafka's reflective construction; {@link #configure} must follow. */
     public AvroWireSerializer() {
@@ -69,25 +67,25 @@ public final class AvroWireSerializer<T extends SpecificRecord> implements Seria
             throw new IllegalStateException("AvroWireSerializer is not configured: no schema registry");
         }
         Schema schema = record.getSchema();
-        Cached hit = last;
+        Cached<T> hit = last;
         if (hit == null || hit.schema != schema || !hit.topic.equals(topic)) {
-            hit = new Cached(topic, schema, schemaId(topic, schema), writer(record));
+            hit = new Cached<>(topic, schema, schemaId(topic, schema), writer(record));
             last = hit;
         }
         Buffer buffer = BUFFERS.get();
-        buffer.reset();
-        buffer.write(WireFormat.MAGIC_BYTE);
-        buffer.write(hit.id >>> 24);
-        buffer.write(hit.id >>> 16);
-        buffer.write(hit.id >>> 8);
-        buffer.write(hit.id);
+        ByteSink sink = buffer.sink;
+        sink.reset();
+        sink.write(WireFormat.MAGIC_BYTE);
+        sink.write(hit.id >>> 24);
+        sink.write(hit.id >>> 16);
+        sink.write(hit.id >>> 8);
+        sink.write(hit.id);
         try {
-            buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer, buffer.encoder);
-            hit.<T>writer().write(record, buffer.encoder);
+            hit.writer.write(record, buffer);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
-        return buffer.toByteArray();
+        return sink.toByteArray();
     }
 
     private int schemaId(String topic, Schema schema) {
@@ -102,9 +100,19 @@ public final class AvroWireSerializer<T extends SpecificRecord> implements Seria
     }
 
     @SuppressWarnings("unchecked")
-    private DatumWriter<T> writer(T record) {
-        return writers.computeIfAbsent(record.getSchema(), schema ->
-                new SpecificDatumWriter<>(schema, SpecificData.getForClass((Class<T>) record.getClass())));
+    private Writer<T> writer(T record) {
+        return writers.computeIfAbsent(record.getSchema(), schema -> {
+            Class<T> type = (Class<T>) record.getClass();
+            RecordCodec<T> codec = RecordCodec.forClass(type);
+            if (codec != null) {
+                return (value, buffer) -> codec.encode(value, buffer.sink);
+            }
+            SpecificDatumWriter<T> datumWriter = new SpecificDatumWriter<>(schema, SpecificData.getForClass(type));
+            return (value, buffer) -> {
+                buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.sink, buffer.encoder);
+                datumWriter.write(value, buffer.encoder);
+            };
+        });
     }
 
     @Override
@@ -114,45 +122,19 @@ public final class AvroWireSerializer<T extends SpecificRecord> implements Seria
         }
     }
 
+    private interface Writer<T> {
+        void write(T record, Buffer buffer) throws IOException;
+    }
+
     private record TopicSchema(String topic, Schema schema) {
     }
 
-    private record Cached(String topic, Schema schema, int id, DatumWriter<?> writerRaw) {
-        @SuppressWarnings("unchecked")
-        <T> DatumWriter<T> writer() {
-            return (DatumWriter<T>) writerRaw;
-        }
+    private record Cached<T>(String topic, Schema schema, int id, Writer<T> writer) {
     }
 
-    /** A reusable, unsynchronized, growable byte buffer (ByteArrayOutputStream locks on every byte). */
-    private static final class Buffer extends OutputStream {
+    /** The per-thread output buffer and the Avro encoder bound to it. */
+    private static final class Buffer {
+        final ByteSink sink = new ByteSink(512);
         BinaryEncoder encoder;
-        private byte[] buf = new byte[512];
-        private int count;
-
-        void reset() {
-            count = 0;
-        }
-
-        @Override
-        public void write(int b) {
-            if (count == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (count + len > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
-            }
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, count);
-        }
     }
 }

@@ -1,0 +1,118 @@
+package io.agentwatch.processor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.agentwatch.schema.AlertRule;
+import io.agentwatch.schema.Severity;
+import io.agentwatch.schema.SuggestedAction;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RulesFileTest {
+
+    @Test
+    void shouldLoadTheDefaultRulesWithEveryCoreAlertname() {
+        RuleSet rules = RulesFile.defaults();
+
+        assertThat(rules.all()).extracting(RuleDefinition::alertname).contains(
+                "AgentErrorRateHigh", "AgentLatencyP95High", "AgentQualityDegradation", "AgentLatencySpike",
+                "AgentSuccessRateLow", "AgentTokenDrift", "RunTokenOverrun", "AgentIterationLimitHit");
+        RuleDefinition errorRate = rules.byId("agent-error-rate-high").orElseThrow();
+        assertThat(errorRate.threshold()).isEqualTo(0.05);
+        assertThat(errorRate.minEvents()).isEqualTo(20);
+        assertThat(errorRate.window()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(errorRate.forDuration()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(errorRate.severity()).isEqualTo(Severity.ERROR);
+        assertThat(rules.windowMinutes()).contains(5, 10, 15);
+    }
+
+    @Test
+    void shouldApplyDefaultsAndSegmentation() {
+        RuleSet rules = RulesFile.parse("""
+                defaults:
+                  for: 3m
+                  severity: critical
+                rules:
+                  - id: slow-per-model
+                    alertname: AgentLatencyP95High
+                    kind: window
+                    window: 5m
+                    segment_by: [agent, model]
+                    condition: latency_p95 > 20s
+                """, "test");
+
+        RuleDefinition r = rules.byId("slow-per-model").orElseThrow();
+        assertThat(r.forDuration()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(r.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(r.segmentation().label()).isEqualTo("model");
+        assertThat(rules.segmentations()).containsExactly(r.segmentation());
+    }
+
+    @Test
+    void shouldRefuseATypoedFieldNamingTheRule() {
+        assertThatThrownBy(() -> RulesFile.parse("""
+                rules:
+                  - id: x
+                    alertname: X
+                    kind: window
+                    window: 5m
+                    condition: errors > 1
+                    treshold: 3
+                """, "test"))
+                .isInstanceOf(RulesException.class)
+                .hasMessageContaining("rule 'x'")
+                .hasMessageContaining("unknown field 'treshold'");
+    }
+
+    @Test
+    void shouldRefuseABadConditionNamingRuleAndPosition() {
+        assertThatThrownBy(() -> RulesFile.parse("""
+                rules:
+                  - id: bad
+                    alertname: Bad
+                    kind: window
+                    window: 5m
+                    condition: error_rate >
+                """, "test"))
+                .isInstanceOf(RulesException.class)
+                .hasMessageContaining("rule bad")
+                .hasMessageContaining("position");
+    }
+
+    @Test
+    void shouldRefuseDuplicateIdsBadDurationsAndUnknownEnums() {
+        String rule = """
+                  - id: a
+                    alertname: A
+                    kind: window
+                    window: 5m
+                    condition: errors > 1
+                """;
+        assertThatThrownBy(() -> RulesFile.parse("rules:\n" + rule + rule, "test")).hasMessageContaining("used twice");
+        assertThatThrownBy(() -> RulesFile.parse("rules:\n" + rule + "    for: soon\n", "test")).hasMessageContaining("'for'");
+        assertThatThrownBy(() -> RulesFile.parse("rules:\n" + rule + "    severity: loud\n", "test")).hasMessageContaining("'severity' must be one of");
+        assertThatThrownBy(() -> RulesFile.parse("rules:\n" + rule.replace("5m", "90s"), "test")).hasMessageContaining("whole minutes");
+    }
+
+    @Test
+    void shouldApplyAnOverrideFieldByFieldAndRefuseAnInvalidOne() {
+        RuleDefinition base = RulesFile.defaults().byId("agent-error-rate-high").orElseThrow();
+        AlertRule override = AlertRule.newBuilder().setRuleId(base.id()).setAgentId("a1")
+                .setThreshold(0.2).setForMs(0L).setSeverity(Severity.CRITICAL)
+                .setSuggestedAction(SuggestedAction.DISABLE_AGENT)
+                .setParams(Map.of("window", "5m")).build();
+
+        RuleDefinition merged = RuleOverride.apply(base, override);
+
+        assertThat(merged.threshold()).isEqualTo(0.2);
+        assertThat(merged.forDuration()).isZero();
+        assertThat(merged.window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(merged.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(merged.minEvents()).as("untouched field keeps the file's value").isEqualTo(base.minEvents());
+
+        AlertRule broken = AlertRule.newBuilder().setRuleId(base.id()).setCondition("error_rate >").build();
+        assertThatThrownBy(() -> RuleOverride.apply(base, broken)).isInstanceOf(ConditionException.class);
+    }
+}
