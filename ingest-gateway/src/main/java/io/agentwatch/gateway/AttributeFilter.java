@@ -1,6 +1,8 @@
 package io.agentwatch.gateway;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +15,8 @@ import java.util.Set;
 public final class AttributeFilter {
     private final Set<String> exact;
     private final List<String> prefixes;
+    private final byte[][] exactUtf8;
+    private final byte[][] prefixesUtf8;
 
     public AttributeFilter(List<String> entries) {
         Set<String> keys = new HashSet<>();
@@ -30,6 +34,8 @@ public final class AttributeFilter {
         }
         this.exact = Set.copyOf(keys);
         this.prefixes = List.copyOf(pre);
+        this.exactUtf8 = exact.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.prefixesUtf8 = prefixes.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
     public static AttributeFilter none() {
@@ -42,6 +48,21 @@ public final class AttributeFilter {
         }
         for (int i = 0; i < prefixes.size(); i++) {
             if (key.startsWith(prefixes.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #allows(String)} for a key given as UTF-8 bytes, without making a String. */
+    public boolean allows(byte[] b, int off, int len) {
+        for (byte[] k : exactUtf8) {
+            if (k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
+                return true;
+            }
+        }
+        for (byte[] p : prefixesUtf8) {
+            if (len >= p.length && Arrays.equals(p, 0, p.length, b, off, off + p.length)) {
                 return true;
             }
         }

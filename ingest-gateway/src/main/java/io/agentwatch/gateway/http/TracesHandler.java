@@ -1,11 +1,11 @@
 package io.agentwatch.gateway.http;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.net.httpserver.HttpExchange;
 import io.agentwatch.gateway.GatewayConfig;
 import io.agentwatch.gateway.auth.TenantAuth.Caller;
 import io.agentwatch.gateway.otlp.OtlpDecodeException;
 import io.agentwatch.gateway.otlp.OtlpJsonReader;
+import io.agentwatch.gateway.otlp.OtlpProtoReader;
 import io.agentwatch.gateway.otlp.OtlpResponses;
 import io.agentwatch.gateway.otlp.SpanMapper;
 import io.agentwatch.gateway.publish.Backpressure;
@@ -73,51 +73,32 @@ public final class TracesHandler extends IngestHandler {
     @Override
     protected int ingest(HttpExchange exchange, String contentType, Caller caller, byte[] body) throws IOException, InterruptedException {
         boolean json = isJson(contentType);
-        ExportTraceServiceRequest request;
-        try {
-            request = json ? OtlpJsonReader.read(body) : ExportTraceServiceRequest.parseFrom(body);
-        } catch (OtlpDecodeException e) {
-            return error(exchange, json, 400, "not an OTLP/JSON trace export request: " + e.getMessage(), 0);
-        } catch (InvalidProtocolBufferException e) {
-            return error(exchange, json, 400, "not an OTLP protobuf trace export request: " + e.getMessage(), 0);
-        }
-
         long now = System.currentTimeMillis();
-        List<AgentEvent> events = new ArrayList<>();
-        int spans = 0;
-        int ignored = 0;
-        int rejected = 0;
-        int unpriced = 0;
-        List<String> reasons = new ArrayList<>(MAX_REASONS);
-        for (ResourceSpans rs : request.getResourceSpansList()) {
-            SpanMapper.ResourceContext resource = mapper.resource(rs.getResource());
-            for (ScopeSpans ss : rs.getScopeSpansList()) {
-                for (Span span : ss.getSpansList()) {
-                    spans++;
-                    SpanMapper.Result r = mapper.map(resource, span, caller, now);
-                    if (r.event() != null) {
-                        events.add(r.event());
-                        if (r.unpriced()) {
-                            unpriced++;
+        Tally tally = new Tally();
+        try {
+            if (json) {
+                ExportTraceServiceRequest request = OtlpJsonReader.read(body);
+                for (ResourceSpans rs : request.getResourceSpansList()) {
+                    SpanMapper.ResourceContext resource = mapper.resource(rs.getResource());
+                    for (ScopeSpans ss : rs.getScopeSpansList()) {
+                        for (Span span : ss.getSpansList()) {
+                            SpanMapper.Result r = mapper.map(resource, span, caller, now);
+                            tally.accept(r, r.rejection() == null ? null : HexFormat.of().formatHex(span.getSpanId().toByteArray()));
                         }
-                    } else if (r.rejection() != null) {
-                        rejected++;
-                        if (reasons.size() < MAX_REASONS) {
-                            reasons.add("span " + HexFormat.of().formatHex(span.getSpanId().toByteArray()) + ": " + r.rejection());
-                        }
-                    } else {
-                        ignored++;
                     }
                 }
+            } else {
+                OtlpProtoReader.read(body, mapper, caller, now, tally);
             }
+        } catch (OtlpDecodeException e) {
+            return error(exchange, json, 400, "not an OTLP " + (json ? "JSON" : "protobuf") + " trace export request: " + e.getMessage(), 0);
         }
-        metrics.spansReceived.increment(spans);
-        metrics.spansIgnored.increment(ignored);
-        metrics.rejected(GatewayMetrics.SOURCE_OTLP).increment(rejected);
-        metrics.unpriced.increment(unpriced);
+        metrics.spansReceived.increment(tally.spans);
+        metrics.spansIgnored.increment(tally.ignored);
+        metrics.rejected(GatewayMetrics.SOURCE_OTLP).increment(tally.rejected);
+        metrics.unpriced.increment(tally.unpriced);
 
-        String rejection = rejected == 0 ? null : rejected + " span(s) rejected: " + String.join("; ", reasons)
-                + (rejected > reasons.size() ? "; and " + (rejected - reasons.size()) + " more" : "");
+        List<AgentEvent> events = tally.events;
         if (!events.isEmpty()) {
             PublishBatch batch = publisher.publish(events);
             boolean settled = batch.await(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -131,8 +112,45 @@ public final class TracesHandler extends IngestHandler {
                         + cause + "); retry the request", config.retryAfterSeconds());
             }
         }
-        Responses.send(exchange, 200, json ? OtlpResponses.JSON : OtlpResponses.PROTOBUF, OtlpResponses.success(json, rejected, rejection));
+        Responses.send(exchange, 200, json ? OtlpResponses.JSON : OtlpResponses.PROTOBUF,
+                OtlpResponses.success(json, tally.rejected, tally.rejectionMessage()));
         return 200;
+    }
+
+    /** Counts the outcomes of a request's spans and keeps its events and the first few rejection reasons. */
+    private static final class Tally implements OtlpProtoReader.SpanSink {
+        final List<AgentEvent> events = new ArrayList<>();
+        final List<String> reasons = new ArrayList<>(MAX_REASONS);
+        int spans;
+        int ignored;
+        int rejected;
+        int unpriced;
+
+        @Override
+        public void accept(SpanMapper.Result r, String spanIdHex) {
+            spans++;
+            if (r.event() != null) {
+                events.add(r.event());
+                if (r.unpriced()) {
+                    unpriced++;
+                }
+            } else if (r.rejection() != null) {
+                rejected++;
+                if (reasons.size() < MAX_REASONS) {
+                    reasons.add("span " + spanIdHex + ": " + r.rejection());
+                }
+            } else {
+                ignored++;
+            }
+        }
+
+        String rejectionMessage() {
+            if (rejected == 0) {
+                return null;
+            }
+            return rejected + " span(s) rejected: " + String.join("; ", reasons)
+                    + (rejected > reasons.size() ? "; and " + (rejected - reasons.size()) + " more" : "");
+        }
     }
 
     static String describe(Throwable t) {

@@ -1,16 +1,12 @@
 package io.agentwatch.gateway.otlp;
 
-import com.google.protobuf.ByteString;
 import io.agentwatch.gateway.AttributeFilter;
 import io.agentwatch.gateway.EventRules;
 import io.agentwatch.gateway.auth.TenantAuth.Caller;
 import io.agentwatch.gateway.pricing.PriceTable;
 import io.agentwatch.schema.AgentEvent;
-import io.agentwatch.schema.Approval;
 import io.agentwatch.schema.Operation;
-import io.agentwatch.schema.Outcome;
 import io.agentwatch.schema.Status;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -22,7 +18,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -35,10 +30,14 @@ import java.util.UUID;
  * make a valid event is {@linkplain Result#rejected rejected} with a message naming the attribute or field.
  *
  * <p>The event id is a name-based UUID of the trace id and span id, so a client that retries the same spans
- * produces the same event ids. The event time is the span's start. Thread-safe; one instance serves all requests.
+ * produces the same event ids. The event time is the span's start. Spans arrive as messages (OTLP/JSON, tests) or
+ * as {@link SpanFields} read straight from protobuf bytes ({@link OtlpProtoReader}); both go through
+ * {@link #map(ResourceContext, SpanFields, Caller, long)}. Thread-safe; one instance serves all requests.
  */
 public final class SpanMapper {
     private static final byte[] EVENT_ID_NAMESPACE = "agentwatch.otlp.span:".getBytes(StandardCharsets.US_ASCII);
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> digest("MD5"));
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final PriceTable prices;
     private final AttributeFilter allowed;
@@ -50,110 +49,135 @@ public final class SpanMapper {
         this.rules = rules;
     }
 
+    AttributeFilter allowed() {
+        return allowed;
+    }
+
     /** What a resource contributes to the events of its spans; computed once per resource. */
     public ResourceContext resource(Resource resource) {
         ResourceContext r = new ResourceContext();
+        AttrValue.OfMessage v = new AttrValue.OfMessage();
         for (KeyValue kv : resource.getAttributesList()) {
             String key = kv.getKey();
-            switch (key) {
-                case "service.name" -> r.serviceName = text(kv.getValue());
-                case "service.version" -> r.serviceVersion = text(kv.getValue());
-                case "gen_ai.agent.id" -> r.agentId = text(kv.getValue());
-                case "gen_ai.agent.name" -> r.agentName = text(kv.getValue());
-                case "gen_ai.agent.version" -> r.agentVersion = text(kv.getValue());
-                case "gen_ai.workflow.name" -> r.workflow = text(kv.getValue());
-                case "agentwatch.tenant" -> r.tenant = text(kv.getValue());
-                default -> {
-                }
-            }
+            v.set(kv.getValue());
+            r.attribute(AttributeKeys.code(key), v);
             if (allowed.allows(key)) {
-                String v = scalar(kv.getValue());
-                if (v != null) {
-                    if (r.attributes.isEmpty()) {
-                        r.attributes = new HashMap<>();
-                    }
-                    r.attributes.put(key, v);
-                }
+                r.allowed(key, v);
             }
         }
         return r;
     }
 
-    /** The event for the span, or why there is none. */
+    /** The event for a span message, or why there is none. */
     public Result map(ResourceContext res, Span span, Caller caller, long nowMs) {
-        SpanAttributes a = new SpanAttributes();
-        String problem = a.read(span.getAttributesList(), allowed);
-        if (!a.genAi) {
+        SpanFields f = new SpanFields();
+        AttrValue.OfMessage v = new AttrValue.OfMessage();
+        for (KeyValue kv : span.getAttributesList()) {
+            String key = kv.getKey();
+            v.set(kv.getValue());
+            f.attribute(AttributeKeys.code(key), v);
+            if (allowed.allows(key)) {
+                f.allowed(key, v);
+            }
+        }
+        byte[] trace = span.getTraceId().toByteArray();
+        byte[] spanId = span.getSpanId().toByteArray();
+        byte[] parent = span.getParentSpanId().toByteArray();
+        byte[] ids = new byte[trace.length + spanId.length + parent.length];
+        System.arraycopy(trace, 0, ids, 0, trace.length);
+        System.arraycopy(spanId, 0, ids, trace.length, spanId.length);
+        System.arraycopy(parent, 0, ids, trace.length + spanId.length, parent.length);
+        f.ids = ids;
+        f.traceOff = 0;
+        f.traceLen = trace.length;
+        f.spanOff = trace.length;
+        f.spanLen = spanId.length;
+        f.parentOff = trace.length + spanId.length;
+        f.parentLen = parent.length;
+        f.start = span.getStartTimeUnixNano();
+        f.end = span.getEndTimeUnixNano();
+        f.statusCode = span.getStatus().getCodeValue();
+        f.statusMessage = span.getStatus().getMessage();
+        for (Span.Event ev : span.getEventsList()) {
+            if (f.exceptionType == null && ev.getName().equals("exception")) {
+                for (KeyValue kv : ev.getAttributesList()) {
+                    if (kv.getKey().equals("exception.type")) {
+                        f.exceptionType = v.set(kv.getValue()).text();
+                    }
+                }
+            }
+        }
+        return map(res, f, caller, nowMs);
+    }
+
+    /** The event for a span's fields, or why there is none. */
+    Result map(ResourceContext res, SpanFields f, Caller caller, long nowMs) {
+        if (!f.genAi) {
             return Result.IGNORED;
         }
-        if (problem != null) {
-            return Result.rejected(problem);
+        if (f.problem != null) {
+            return Result.rejected(f.problem);
         }
-
-        ByteString traceId = span.getTraceId();
-        ByteString spanId = span.getSpanId();
-        if (traceId.size() != 16 || Hex.allZero(traceId)) {
-            return Result.rejected("trace_id: must be 16 bytes and not all zero, was " + traceId.size() + " bytes");
+        if (f.traceLen != 16 || allZero(f.ids, f.traceOff, f.traceLen)) {
+            return Result.rejected("trace_id: must be 16 bytes and not all zero, was " + f.traceLen + " bytes");
         }
-        if (spanId.size() != 8 || Hex.allZero(spanId)) {
-            return Result.rejected("span_id: must be 8 bytes and not all zero, was " + spanId.size() + " bytes");
+        if (f.spanLen != 8 || allZero(f.ids, f.spanOff, f.spanLen)) {
+            return Result.rejected("span_id: must be 8 bytes and not all zero, was " + f.spanLen + " bytes");
         }
-        ByteString parent = span.getParentSpanId();
-        if (parent.size() != 0 && parent.size() != 8) {
-            return Result.rejected("parent_span_id: must be 8 bytes or empty, was " + parent.size() + " bytes");
+        if (f.parentLen != 0 && f.parentLen != 8) {
+            return Result.rejected("parent_span_id: must be 8 bytes or empty, was " + f.parentLen + " bytes");
         }
-        long start = span.getStartTimeUnixNano();
-        if (start <= 0) {
+        if (f.start <= 0) {
             return Result.rejected("timestamp: the span has no start time (startTimeUnixNano)");
         }
-
-        String agentId = firstNonEmpty(a.agentId, res.agentId, a.agentName, res.agentName, res.serviceName);
+        String agentId = firstNonEmpty(f.agentId, res.agentId, f.agentName, res.agentName, res.serviceName);
         if (agentId == null) {
             return Result.rejected("agent_id: the span has no gen_ai.agent.id, gen_ai.agent.name or resource service.name");
         }
-        String named = a.tenant != null ? a.tenant : res.tenant;
+        String named = f.tenant != null ? f.tenant : res.tenant;
         String violation = caller.tenantViolation(named);
         if (violation != null) {
             return Result.rejected("tenant: " + violation);
         }
 
         AgentEvent e = new AgentEvent();
-        e.setEventId(eventId(traceId, spanId));
-        e.setTimestamp(Instant.ofEpochMilli(start / 1_000_000L));
+        e.setEventId(eventId(f.ids, f.traceOff, f.spanOff));
+        e.setTimestamp(Instant.ofEpochMilli(f.start / 1_000_000L));
         e.setAgentId(agentId);
-        e.setAgentName(a.agentName != null ? a.agentName : res.agentName);
-        e.setAgentVersion(firstNonEmpty(a.agentVersion, res.agentVersion, res.serviceVersion));
+        e.setAgentName(f.agentName != null ? f.agentName : res.agentName);
+        e.setAgentVersion(firstNonEmpty(f.agentVersion, res.agentVersion, res.serviceVersion));
         e.setTenant(caller.resolveTenant(named));
-        e.setWorkflow(a.workflow != null ? a.workflow : res.workflow);
-        e.setSessionId(a.sessionId);
-        e.setTraceId(Hex.encode(traceId));
-        e.setSpanId(Hex.encode(spanId));
-        e.setParentSpanId(Hex.encode(parent));
-        e.setOperation(operation(a));
-        e.setProvider(a.provider != null ? a.provider : a.system);
-        e.setModel(a.requestModel != null ? a.requestModel : a.responseModel);
-        status(span, a.errorType, e);
-        long end = span.getEndTimeUnixNano();
-        e.setLatencyMs(end >= start ? (end - start) / 1_000_000L : null);
-        e.setInputTokens(a.inputTokens);
-        e.setOutputTokens(a.outputTokens);
+        e.setWorkflow(f.workflow != null ? f.workflow : res.workflow);
+        e.setSessionId(f.session());
+        e.setTraceId(hex(f.ids, f.traceOff, f.traceLen));
+        e.setSpanId(hex(f.ids, f.spanOff, f.spanLen));
+        e.setParentSpanId(f.parentLen == 0 ? null : hex(f.ids, f.parentOff, f.parentLen));
+        e.setOperation(operation(f));
+        e.setProvider(f.provider != null ? f.provider : f.system);
+        e.setModel(f.requestModel != null ? f.requestModel : f.responseModel);
+        status(f, e);
+        e.setLatencyMs(f.end >= f.start ? (f.end - f.start) / 1_000_000L : null);
+        Long input = f.input();
+        Long output = f.output();
+        e.setInputTokens(input);
+        e.setOutputTokens(output);
         boolean unpriced = false;
-        if (a.costUsd != null) {
-            e.setCostUsd(a.costUsd);
+        if (f.costUsd != null) {
+            e.setCostUsd(f.costUsd);
         } else {
-            Double cost = prices.cost(e.getModel(), a.inputTokens, a.outputTokens);
+            Double cost = prices.cost(e.getModel(), input, output);
             e.setCostUsd(cost);
-            unpriced = cost == null && (a.inputTokens != null || a.outputTokens != null);
+            unpriced = cost == null && (input != null || output != null);
         }
-        e.setToolName(a.toolName);
-        e.setToolArgsHash(a.toolArgsHash != null ? a.toolArgsHash : hashArguments(a.toolArguments));
-        e.setRetryCount(a.retryCount);
-        e.setIteration(a.iteration);
-        e.setMaxIterations(a.maxIterations);
-        e.setConfidence(a.confidence);
-        e.setOutcome(a.outcome);
-        e.setApproval(a.approval);
-        e.setAttributes(mergeAttributes(res.attributes, a.attributes));
+        e.setToolName(f.toolName);
+        e.setToolArgsHash(f.toolArgsHash != null ? f.toolArgsHash : hashArguments(f.toolArguments));
+        e.setRetryCount(f.retryCount);
+        e.setIteration(f.iteration);
+        e.setMaxIterations(f.maxIterations);
+        e.setConfidence(f.confidence);
+        e.setOutcome(f.outcome);
+        e.setApproval(f.approval);
+        e.setAttributes(mergeAttributes(res.attributes, f.attributes));
 
         String broken = rules.check(e, nowMs);
         if (broken != null) {
@@ -162,23 +186,32 @@ public final class SpanMapper {
         return new Result(e, null, unpriced);
     }
 
-    /** Version-3 (name-based) UUID of a namespace, the trace id and the span id. */
-    static String eventId(ByteString traceId, ByteString spanId) {
-        byte[] name = new byte[EVENT_ID_NAMESPACE.length + traceId.size() + spanId.size()];
-        System.arraycopy(EVENT_ID_NAMESPACE, 0, name, 0, EVENT_ID_NAMESPACE.length);
-        traceId.copyTo(name, EVENT_ID_NAMESPACE.length);
-        spanId.copyTo(name, EVENT_ID_NAMESPACE.length + traceId.size());
-        return UUID.nameUUIDFromBytes(name).toString();
+    /** Version-3 (name-based, MD5) UUID of a namespace, the trace id and the span id: what UUID.nameUUIDFromBytes gives. */
+    static String eventId(byte[] ids, int traceOff, int spanOff) {
+        MessageDigest md5 = MD5.get();
+        md5.update(EVENT_ID_NAMESPACE);
+        md5.update(ids, traceOff, 16);
+        md5.update(ids, spanOff, 8);
+        byte[] d = md5.digest();
+        d[6] = (byte) ((d[6] & 0x0f) | 0x30);
+        d[8] = (byte) ((d[8] & 0x3f) | 0x80);
+        long msb = 0;
+        long lsb = 0;
+        for (int i = 0; i < 8; i++) {
+            msb = (msb << 8) | (d[i] & 0xff);
+            lsb = (lsb << 8) | (d[i + 8] & 0xff);
+        }
+        return new UUID(msb, lsb).toString();
     }
 
-    private static Operation operation(SpanAttributes a) {
-        if (a.operationName != null) {
-            return operation(a.operationName);
+    private static Operation operation(SpanFields f) {
+        if (f.operationName != null) {
+            return operation(f.operationName);
         }
-        if (a.toolName != null) {
+        if (f.toolName != null) {
             return Operation.EXECUTE_TOOL;
         }
-        if (a.requestModel != null || a.responseModel != null || a.inputTokens != null || a.outputTokens != null) {
+        if (f.requestModel != null || f.responseModel != null || f.input() != null || f.output() != null) {
             return Operation.CHAT;
         }
         return Operation.OTHER;
@@ -199,17 +232,15 @@ public final class SpanMapper {
         };
     }
 
-    private static void status(Span span, String errorType, AgentEvent e) {
-        io.opentelemetry.proto.trace.v1.Status.StatusCode spanCode = span.getStatus().getCode();
-        boolean failed = spanCode == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR
-                || (errorType != null && spanCode != io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_OK);
+    private static void status(SpanFields f, AgentEvent e) {
+        boolean failed = f.statusCode == SpanFields.STATUS_ERROR || (f.errorType != null && f.statusCode != SpanFields.STATUS_OK);
         if (!failed) {
             e.setStatus(Status.OK);
             return;
         }
-        String type = errorType != null ? errorType : exceptionType(span);
+        String type = f.errorType != null ? f.errorType : f.exceptionType;
         e.setErrorType(type);
-        e.setStatus(failureKind(type, span.getStatus().getMessage()));
+        e.setStatus(failureKind(type, f.statusMessage));
     }
 
     /** TIMEOUT when error.type (or, without one, the status message) says so; CANCELLED likewise; else ERROR. */
@@ -222,20 +253,6 @@ public final class SpanMapper {
             return Status.CANCELLED;
         }
         return Status.ERROR;
-    }
-
-    /** exception.type of the span's first "exception" event, the older way of recording what failed. */
-    private static String exceptionType(Span span) {
-        for (Span.Event ev : span.getEventsList()) {
-            if (ev.getName().equals("exception")) {
-                for (KeyValue kv : ev.getAttributesList()) {
-                    if (kv.getKey().equals("exception.type")) {
-                        return text(kv.getValue());
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     private static Map<String, String> mergeAttributes(Map<String, String> fromResource, Map<String, String> fromSpan) {
@@ -254,12 +271,36 @@ public final class SpanMapper {
         if (arguments == null) {
             return null;
         }
+        byte[] d = digest("SHA-256").digest(arguments.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(Arrays.copyOf(d, 16));
+    }
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(arguments.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(Arrays.copyOf(digest, 16));
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
+            throw new IllegalStateException("the JDK has no " + algorithm, e);
         }
+    }
+
+    private static boolean allZero(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lowercase hex of a range of bytes. */
+    static String hex(byte[] b, int off, int len) {
+        char[] out = new char[len * 2];
+        for (int i = 0; i < len; i++) {
+            int x = b[off + i] & 0xff;
+            out[2 * i] = HEX[x >>> 4];
+            out[2 * i + 1] = HEX[x & 0x0f];
+        }
+        return new String(out);
     }
 
     private static String firstNonEmpty(String... values) {
@@ -269,22 +310,6 @@ public final class SpanMapper {
             }
         }
         return null;
-    }
-
-    /** A string attribute's text; numbers and booleans as their text; null for empty, arrays and maps. */
-    static String text(AnyValue v) {
-        String s = scalar(v);
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    private static String scalar(AnyValue v) {
-        return switch (v.getValueCase()) {
-            case STRING_VALUE -> v.getStringValue();
-            case INT_VALUE -> Long.toString(v.getIntValue());
-            case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
-            case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-            default -> null;
-        };
     }
 
     /** The resource-level facts for the events of its spans. */
@@ -297,6 +322,30 @@ public final class SpanMapper {
         String workflow;
         String tenant;
         Map<String, String> attributes = Collections.emptyMap();
+
+        void attribute(int code, AttrValue v) {
+            switch (code) {
+                case AttributeKeys.SERVICE_NAME -> serviceName = v.text();
+                case AttributeKeys.SERVICE_VERSION -> serviceVersion = v.text();
+                case AttributeKeys.AGENT_ID -> agentId = v.text();
+                case AttributeKeys.AGENT_NAME -> agentName = v.text();
+                case AttributeKeys.AGENT_VERSION -> agentVersion = v.text();
+                case AttributeKeys.WORKFLOW -> workflow = v.text();
+                case AttributeKeys.TENANT -> tenant = v.text();
+                default -> {
+                }
+            }
+        }
+
+        void allowed(String key, AttrValue v) {
+            String s = v.scalar();
+            if (s != null) {
+                if (attributes.isEmpty()) {
+                    attributes = new HashMap<>();
+                }
+                attributes.put(key, s);
+            }
+        }
     }
 
     /**
@@ -314,262 +363,5 @@ public final class SpanMapper {
         public boolean ignored() {
             return event == null && rejection == null;
         }
-    }
-
-    /** One pass over a span's attributes, keeping what the event needs. */
-    private static final class SpanAttributes {
-        boolean genAi;
-        String operationName;
-        String agentId;
-        String agentName;
-        String agentVersion;
-        String sessionId;
-        String workflow;
-        String provider;
-        String system;
-        String requestModel;
-        String responseModel;
-        Long inputTokens;
-        Long outputTokens;
-        String toolName;
-        String toolArguments;
-        String errorType;
-        Double costUsd;
-        Integer retryCount;
-        Integer iteration;
-        Integer maxIterations;
-        Double confidence;
-        Outcome outcome;
-        Approval approval;
-        String toolArgsHash;
-        String tenant;
-        Map<String, String> attributes = Collections.emptyMap();
-
-        /** Reads the attributes; returns the first problem ("attribute: what is wrong"), or null. */
-        String read(List<KeyValue> kvs, AttributeFilter allowed) {
-            String problem = null;
-            for (int i = 0, n = kvs.size(); i < n; i++) {
-                KeyValue kv = kvs.get(i);
-                String key = kv.getKey();
-                AnyValue v = kv.getValue();
-                String p = null;
-                switch (key) {
-                    case "gen_ai.operation.name" -> {
-                        operationName = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.agent.id" -> {
-                        agentId = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.agent.name" -> {
-                        agentName = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.agent.version" -> {
-                        agentVersion = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.conversation.id" -> sessionId = text(v);
-                    case "session.id" -> {
-                        if (sessionId == null) {
-                            sessionId = text(v);
-                        }
-                    }
-                    case "gen_ai.workflow.name" -> workflow = text(v);
-                    case "gen_ai.provider.name" -> {
-                        provider = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.system" -> {
-                        system = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.request.model" -> {
-                        requestModel = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.response.model" -> {
-                        responseModel = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.usage.input_tokens" -> {
-                        genAi = true;
-                        Long t = integer(v);
-                        p = t == null ? notAnInteger(key, v) : null;
-                        inputTokens = t;
-                    }
-                    case "gen_ai.usage.prompt_tokens" -> {
-                        genAi = true;
-                        if (inputTokens == null) {
-                            inputTokens = integer(v);
-                            p = inputTokens == null ? notAnInteger(key, v) : null;
-                        }
-                    }
-                    case "gen_ai.usage.output_tokens" -> {
-                        genAi = true;
-                        Long t = integer(v);
-                        p = t == null ? notAnInteger(key, v) : null;
-                        outputTokens = t;
-                    }
-                    case "gen_ai.usage.completion_tokens" -> {
-                        genAi = true;
-                        if (outputTokens == null) {
-                            outputTokens = integer(v);
-                            p = outputTokens == null ? notAnInteger(key, v) : null;
-                        }
-                    }
-                    case "gen_ai.tool.name" -> {
-                        toolName = text(v);
-                        genAi = true;
-                    }
-                    case "gen_ai.tool.call.arguments" -> {
-                        toolArguments = text(v);
-                        genAi = true;
-                    }
-                    case "error.type" -> errorType = text(v);
-                    case "agentwatch.cost_usd" -> {
-                        genAi = true;
-                        costUsd = decimal(v);
-                        p = costUsd == null ? notANumber(key, v) : null;
-                    }
-                    case "agentwatch.retry_count" -> {
-                        genAi = true;
-                        retryCount = int32(v);
-                        p = retryCount == null ? notAnInteger(key, v) : null;
-                    }
-                    case "agentwatch.iteration" -> {
-                        genAi = true;
-                        iteration = int32(v);
-                        p = iteration == null ? notAnInteger(key, v) : null;
-                    }
-                    case "agentwatch.max_iterations" -> {
-                        genAi = true;
-                        maxIterations = int32(v);
-                        p = maxIterations == null ? notAnInteger(key, v) : null;
-                    }
-                    case "agentwatch.confidence" -> {
-                        genAi = true;
-                        confidence = decimal(v);
-                        p = confidence == null ? notANumber(key, v) : null;
-                    }
-                    case "agentwatch.outcome" -> {
-                        genAi = true;
-                        String s = text(v);
-                        outcome = s == null ? null : symbol(Outcome.class, s);
-                        p = s != null && outcome == null ? unknownSymbol(key, s, Outcome.values()) : null;
-                    }
-                    case "agentwatch.approval" -> {
-                        genAi = true;
-                        String s = text(v);
-                        approval = s == null ? null : symbol(Approval.class, s);
-                        p = s != null && approval == null ? unknownSymbol(key, s, Approval.values()) : null;
-                    }
-                    case "agentwatch.tool_args_hash" -> {
-                        genAi = true;
-                        toolArgsHash = text(v);
-                    }
-                    case "agentwatch.tenant" -> tenant = text(v);
-                    default -> {
-                        if (key.startsWith("gen_ai.usage.") || key.startsWith("gen_ai.agent.") || key.startsWith("gen_ai.tool.")) {
-                            genAi = true;
-                        }
-                    }
-                }
-                if (p != null && problem == null) {
-                    problem = p;
-                }
-                if (allowed.allows(key)) {
-                    String s = scalar(v);
-                    if (s != null) {
-                        if (attributes.isEmpty()) {
-                            attributes = new HashMap<>();
-                        }
-                        attributes.put(key, s);
-                    }
-                }
-            }
-            return problem;
-        }
-    }
-
-    private static Long integer(AnyValue v) {
-        switch (v.getValueCase()) {
-            case INT_VALUE:
-                return v.getIntValue();
-            case DOUBLE_VALUE: {
-                double d = v.getDoubleValue();
-                return d == Math.rint(d) && Math.abs(d) < 9.0e15 ? (long) d : null;
-            }
-            case STRING_VALUE:
-                try {
-                    return Long.parseLong(v.getStringValue().strip());
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            default:
-                return null;
-        }
-    }
-
-    private static Integer int32(AnyValue v) {
-        Long l = integer(v);
-        return l == null || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE ? null : (int) l.longValue();
-    }
-
-    private static Double decimal(AnyValue v) {
-        switch (v.getValueCase()) {
-            case INT_VALUE:
-                return (double) v.getIntValue();
-            case DOUBLE_VALUE:
-                return v.getDoubleValue();
-            case STRING_VALUE:
-                try {
-                    return Double.parseDouble(v.getStringValue().strip());
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            default:
-                return null;
-        }
-    }
-
-    private static <E extends Enum<E>> E symbol(Class<E> type, String text) {
-        String s = text.strip().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(s)) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    private static String notAnInteger(String key, AnyValue v) {
-        return key + ": expected an integer, got " + describe(v);
-    }
-
-    private static String notANumber(String key, AnyValue v) {
-        return key + ": expected a number, got " + describe(v);
-    }
-
-    private static String unknownSymbol(String key, String value, Enum<?>[] symbols) {
-        return key + ": unknown value '" + abbreviate(value) + "', expected one of " + Arrays.toString(symbols);
-    }
-
-    private static String describe(AnyValue v) {
-        return switch (v.getValueCase()) {
-            case STRING_VALUE -> "the string '" + abbreviate(v.getStringValue()) + "'";
-            case BOOL_VALUE -> "a boolean";
-            case ARRAY_VALUE -> "an array";
-            case KVLIST_VALUE -> "a map";
-            case BYTES_VALUE -> "bytes";
-            case INT_VALUE -> "the integer " + v.getIntValue();
-            case DOUBLE_VALUE -> "the number " + v.getDoubleValue();
-            default -> "no value";
-        };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 }
