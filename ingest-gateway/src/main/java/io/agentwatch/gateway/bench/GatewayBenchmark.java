@@ -74,6 +74,18 @@ public final class GatewayBenchmark implements Callable<Integer> {
     @Option(names = "--no-verify", description = "skip reading the topic back")
     boolean noVerify;
 
+    @Option(names = "--outage-at", description = "stop Kafka this long into the measured time (with --kafka-stop-command)")
+    String outageAt;
+
+    @Option(names = "--outage-for", defaultValue = "15s", description = "how long Kafka stays stopped (default ${DEFAULT-VALUE})")
+    String outageFor;
+
+    @Option(names = "--kafka-stop-command", description = "shell command that stops Kafka, e.g. 'kill $(cat broker.pid)'")
+    String kafkaStopCommand;
+
+    @Option(names = "--kafka-start-command", description = "shell command that starts Kafka again (returns once it is started or keeps running in the background)")
+    String kafkaStartCommand;
+
     @Option(names = "--gateway-threads", defaultValue = "32", description = "http.threads of the in-process gateway (default ${DEFAULT-VALUE})")
     int gatewayThreads;
 
@@ -127,10 +139,18 @@ public final class GatewayBenchmark implements Callable<Integer> {
             load.start();
             Thread.sleep(warm.toMillis());
             load.startMeasuring();
-            Thread.sleep(measured.toMillis());
+            if (outageAt != null) {
+                runWithOutage(out, load, measured);
+            } else {
+                Thread.sleep(measured.toMillis());
+            }
             load.close();
             LoadGenerator.Result r = load.result();
             print(out, r);
+            if (outageAt != null) {
+                load.statusesByPhase().forEach((phase, counts) -> out.printf("  answers while %s: %s%n", phase, counts));
+                load.timeline(5).forEach(line -> out.println("  " + line));
+            }
             if (gateway != null) {
                 gateway.close();
                 gateway = null;
@@ -151,6 +171,38 @@ public final class GatewayBenchmark implements Callable<Integer> {
             if (registry != null) {
                 registry.close();
             }
+        }
+    }
+
+    /** Stops Kafka at --outage-at, starts it again --outage-for later, and counts the answers of each phase apart. */
+    private void runWithOutage(PrintWriter out, LoadGenerator load, Duration measured) throws Exception {
+        if (kafkaStopCommand == null || kafkaStartCommand == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--outage-at needs --kafka-stop-command and --kafka-start-command");
+        }
+        long begin = System.nanoTime();
+        Duration at = Durations.parse(outageAt);
+        Duration length = Durations.parse(outageFor);
+        Thread.sleep(at.toMillis());
+        out.printf("stopping Kafka: %s%n", kafkaStopCommand);
+        load.phase("kafka stopped");
+        shell(kafkaStopCommand);
+        out.printf("Kafka stopped at t=%.1fs%n", load.secondsSinceStart());
+        Thread.sleep(length.toMillis());
+        out.printf("starting Kafka: %s%n", kafkaStartCommand);
+        shell(kafkaStartCommand);
+        load.phase("kafka restarted");
+        out.printf("Kafka listening again at t=%.1fs%n", load.secondsSinceStart());
+        long left = measured.toNanos() - (System.nanoTime() - begin);
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000L);
+        }
+    }
+
+    private static void shell(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).inheritIO().start();
+        int exit = p.waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("'" + command + "' exited with " + exit);
         }
     }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +46,17 @@ public final class LoadGenerator implements AutoCloseable {
     private final SpanTemplate template;
     private final long runId = ThreadLocalRandom.current().nextLong() & 0x7fff_0000_0000_0000L;
     private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Map<Integer, LongAdder>> statusesByPhase = new ConcurrentHashMap<>();
+    private volatile String phase = "run";
+    private final java.util.List<String> phases = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("run"));
     private final LongAdder transportErrors = new LongAdder();
     private final LongAdder acceptedSpans = new LongAdder();
     private final LongAdder measuredSpans = new LongAdder();
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<Worker> workers = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicLongArray okPerSecond = new java.util.concurrent.atomic.AtomicLongArray(3600);
+    private final java.util.concurrent.atomic.AtomicLongArray refusedPerSecond = new java.util.concurrent.atomic.AtomicLongArray(3600);
     private volatile boolean running = true;
     private volatile long measureFromNanos = Long.MAX_VALUE;
     private volatile long measureToNanos = Long.MAX_VALUE;
@@ -71,6 +78,48 @@ public final class LoadGenerator implements AutoCloseable {
             w.thread.start();
         }
         return this;
+    }
+
+    /** Names the phase the following answers are counted under (e.g. "kafka stopped"). */
+    public void phase(String name) {
+        if (!phases.contains(name)) {
+            phases.add(name);
+        }
+        phase = name;
+    }
+
+    /** Answers by phase, in the order the phases began. */
+    public Map<String, Map<Integer, Long>> statusesByPhase() {
+        Map<String, Map<Integer, Long>> out = new LinkedHashMap<>();
+        phases.forEach(p -> {
+            Map<Integer, Long> counts = new TreeMap<>();
+            statusesByPhase.getOrDefault(p, Map.of()).forEach((k, v) -> counts.put(k, v.sum()));
+            out.put(p, counts);
+        });
+        return out;
+    }
+
+    /**
+     * Answers per {@code bucketSeconds} since the start, one line each: {@code t=10s 200:12 other:0}; for showing
+     * when an outage began to be answered with 503 and when 200s came back.
+     */
+    public List<String> timeline(int bucketSeconds) {
+        List<String> lines = new ArrayList<>();
+        int last = (int) Math.min(3599, (System.nanoTime() - startedNanos) / 1_000_000_000L);
+        for (int from = 0; from <= last; from += bucketSeconds) {
+            long ok = 0;
+            long refused = 0;
+            for (int s = from; s < from + bucketSeconds && s <= last; s++) {
+                ok += okPerSecond.get(s);
+                refused += refusedPerSecond.get(s);
+            }
+            lines.add(String.format("t=%3ds  200: %4d  429/503/other: %4d", from, ok, refused));
+        }
+        return lines;
+    }
+
+    public double secondsSinceStart() {
+        return (System.nanoTime() - startedNanos) / 1e9;
     }
 
     /** Starts counting throughput and latency from now (the end of the warm-up). */
@@ -180,6 +229,10 @@ public final class LoadGenerator implements AutoCloseable {
                 }
                 long finished = System.nanoTime();
                 statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
+                int second = (int) Math.min(3599, (finished - startedNanos) / 1_000_000_000L);
+                (status == 200 ? okPerSecond : refusedPerSecond).incrementAndGet(second);
+                statusesByPhase.computeIfAbsent(phase, k -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(status, k -> new LongAdder()).increment();
                 boolean measured = started >= measureFromNanos && finished <= measureToNanos;
                 if (measured) {
                     record(finished - started);

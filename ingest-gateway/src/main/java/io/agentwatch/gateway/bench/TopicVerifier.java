@@ -38,7 +38,9 @@ public final class TopicVerifier {
     /** The end offsets of every partition now: take them before the run, and verify from there. */
     public Map<TopicPartition, Long> endOffsets() {
         try (KafkaConsumer<String, AgentEvent> consumer = consumer()) {
-            return consumer.endOffsets(partitions(consumer), Duration.ofSeconds(30));
+            List<TopicPartition> partitions = partitions(consumer);
+            consumer.assign(partitions);
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30));
         }
     }
 
@@ -54,8 +56,8 @@ public final class TopicVerifier {
         long foreign = 0;
         try (KafkaConsumer<String, AgentEvent> consumer = consumer()) {
             List<TopicPartition> partitions = partitions(consumer);
-            Map<TopicPartition, Long> to = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             consumer.assign(partitions);
+            Map<TopicPartition, Long> to = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             for (TopicPartition tp : partitions) {
                 consumer.seek(tp, from.getOrDefault(tp, 0L));
             }

@@ -3,8 +3,12 @@ package io.agentwatch.gateway.publish;
 import io.agentwatch.schema.AgentEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,21 +36,39 @@ public final class EventPublisher implements AutoCloseable {
 
     /**
      * Sends the events and returns at once; the batch settles as Kafka acknowledges them. When the producer refuses
-     * an event synchronously (buffer full past max.block.ms, no metadata, registry unreachable, closed), that event
-     * and the ones after it fail with that cause and are not sent.
+     * an event at once (no metadata or a full buffer past max.block.ms, registry unreachable, closed), that event
+     * and the ones after it fail with that cause and are not sent: each of them would otherwise block for
+     * max.block.ms again.
      */
     public PublishBatch publish(List<AgentEvent> events) {
         PublishBatch batch = new PublishBatch(events.size(), System.nanoTime(), backpressure);
         for (int i = 0; i < events.size(); i++) {
             AgentEvent event = events.get(i);
             final int index = i;
+            Throwable refused = null;
             try {
-                producer.send(new ProducerRecord<>(topic, event.getAgentId(), event),
+                Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic, event.getAgentId(), event),
                         (metadata, exception) -> batch.settle(index, exception));
+                // KafkaProducer reports some refusals (metadata timeout, record too large) through an already
+                // failed future and the callback, without throwing
+                if (sent.isDone()) {
+                    try {
+                        sent.get();
+                    } catch (ExecutionException e) {
+                        refused = e.getCause();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             } catch (RuntimeException e) {
                 log.debug("producer refused an event: {}", e.toString());
-                for (int j = i; j < events.size(); j++) {
-                    batch.settle(j, e);
+                batch.settle(index, e);
+                refused = e;
+            }
+            // a refusal about this record alone (too large) spares the others; anything else fails the rest
+            if (refused != null && (Backpressure.isOutage(refused) || !(refused instanceof ApiException))) {
+                for (int j = i + 1; j < events.size(); j++) {
+                    batch.settle(j, refused);
                 }
                 break;
             }

@@ -11,7 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NetworkException;
@@ -71,6 +78,56 @@ class EventPublisherTest {
         assertThat(batch.failedCount()).isEqualTo(2);
         assertThat(batch.firstError()).isInstanceOf(IllegalStateException.class);
         assertThat(bp.pendingEvents()).isZero();
+    }
+
+    @Test
+    void shouldNotSendTheRestOfABatchWhenTheProducerFailsAnEventAtOnceWithoutThrowing() throws Exception {
+        // KafkaProducer.send reports a metadata timeout (after blocking max.block.ms) through the callback and an
+        // already failed future; sending the rest would block that long again for every event
+        AtomicInteger sends = new AtomicInteger();
+        MockProducer<String, AgentEvent> noMetadata = new MockProducer<>(false, null, new StringSerializer(),
+                new AvroWireSerializer<>(new InMemorySchemaRegistry(), false, true)) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, AgentEvent> record, Callback callback) {
+                sends.incrementAndGet();
+                TimeoutException e = new TimeoutException("Topic agent.events not present in metadata after 1000 ms.");
+                callback.onCompletion(null, e);
+                CompletableFuture<RecordMetadata> failed = new CompletableFuture<>();
+                failed.completeExceptionally(e);
+                return failed;
+            }
+        };
+        PublishBatch batch = new EventPublisher(noMetadata, "agent.events", bp)
+                .publish(List.of(event("a", "e1"), event("a", "e2"), event("a", "e3")));
+
+        assertThat(sends).hasValue(1);
+        assertThat(batch.await(0, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(batch.failedCount()).isEqualTo(3);
+        assertThat(bp.checkState()).isEqualTo(Backpressure.Decision.KAFKA_FAILING);
+    }
+
+    @Test
+    void shouldKeepSendingTheOthersWhenOneRecordAloneIsRefused() throws Exception {
+        AtomicInteger sends = new AtomicInteger();
+        MockProducer<String, AgentEvent> picky = new MockProducer<>(true, null, new StringSerializer(),
+                new AvroWireSerializer<>(new InMemorySchemaRegistry(), false, true)) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, AgentEvent> record, Callback callback) {
+                if (sends.incrementAndGet() == 1) {
+                    RecordTooLargeException e = new RecordTooLargeException("too large");
+                    callback.onCompletion(null, e);
+                    CompletableFuture<RecordMetadata> failed = new CompletableFuture<>();
+                    failed.completeExceptionally(e);
+                    return failed;
+                }
+                return super.send(record, callback);
+            }
+        };
+        PublishBatch batch = new EventPublisher(picky, "agent.events", bp).publish(List.of(event("a", "e1"), event("a", "e2")));
+        assertThat(sends).hasValue(2);
+        assertThat(batch.await(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(batch.acknowledged(0)).isFalse();
+        assertThat(batch.acknowledged(1)).isTrue();
     }
 
     @Test
