@@ -327,7 +327,7 @@ class GatewayHttpTest {
             documented.add(d.group(1));
         }
         assertThat(exposed).isNotEmpty().isEqualTo(documented);
-        assertThat(scrape).contains("agentwatch_gateway_spans_received_total{service=\"test\"} 4.0");
+        assertThat(scrape).contains("agentwatch_gateway_spans_received_total{encoding=\"protobuf\",service=\"test\"} 4.0");
         assertThat(scrape).contains("agentwatch_gateway_spans_ignored_total{service=\"test\"} 1.0");
         assertThat(scrape).contains("agentwatch_gateway_events_published_total{service=\"test\",source=\"otlp\"} 2.0");
         assertThat(scrape).contains("agentwatch_gateway_events_rejected_total{service=\"test\",source=\"otlp\"} 1.0");

@@ -50,6 +50,7 @@ public final class LoadGenerator implements AutoCloseable {
     private volatile String phase = "run";
     private final java.util.List<String> phases = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("run"));
     private final LongAdder transportErrors = new LongAdder();
+    private final LongAdder refusalsWithoutRetryAfter = new LongAdder();
     private final LongAdder acceptedSpans = new LongAdder();
     private final LongAdder measuredSpans = new LongAdder();
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
@@ -144,7 +145,7 @@ public final class LoadGenerator implements AutoCloseable {
         long[] all = workers.stream().flatMapToLong(w -> Arrays.stream(w.latencies, 0, w.count)).sorted().toArray();
         long to = Math.min(measureToNanos, System.nanoTime());
         double seconds = measureFromNanos == Long.MAX_VALUE ? 0 : (to - measureFromNanos) / 1e9;
-        return new Result(byStatus, transportErrors.sum(), acceptedSpans.sum(), measuredSpans.sum(), seconds,
+        return new Result(byStatus, transportErrors.sum(), refusalsWithoutRetryAfter.sum(), acceptedSpans.sum(), measuredSpans.sum(), seconds,
                 percentile(all, 0.50), percentile(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6, all.length,
                 Set.copyOf(acknowledged), template.spans(), template.bytes());
     }
@@ -162,6 +163,7 @@ public final class LoadGenerator implements AutoCloseable {
      *
      * @param statuses         answers by HTTP status
      * @param transportErrors  requests that got no answer (connection refused, timeout)
+     * @param refusalsWithoutRetryAfter 429/503 answers that lacked a Retry-After header (should be none)
      * @param acceptedSpans    spans acknowledged in 200 answers, over the whole run
      * @param measuredSpans    the same, counted after the warm-up only
      * @param measuredSeconds  length of the measured interval
@@ -173,7 +175,7 @@ public final class LoadGenerator implements AutoCloseable {
      * @param spansPerRequest  spans in each request
      * @param requestBytes     body size of each request (before gzip)
      */
-    public record Result(Map<Integer, Long> statuses, long transportErrors, long acceptedSpans, long measuredSpans,
+    public record Result(Map<Integer, Long> statuses, long transportErrors, long refusalsWithoutRetryAfter, long acceptedSpans, long measuredSpans,
                          double measuredSeconds, double p50Ms, double p99Ms, double maxMs, long measuredRequests,
                          Set<Long> acknowledged, int spansPerRequest, int requestBytes) {
         public double spansPerSecond() {
@@ -217,8 +219,11 @@ public final class LoadGenerator implements AutoCloseable {
                     HttpResponse<byte[]> response = http.send(request(body), HttpResponse.BodyHandlers.ofByteArray());
                     status = response.statusCode();
                     answer = response.body();
-                    retryAfterMs = response.headers().firstValue("Retry-After")
-                            .map(v -> Long.parseLong(v.trim()) * 1000).orElse(1000L);
+                    java.util.Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+                    retryAfterMs = retryAfter.map(v -> Long.parseLong(v.trim()) * 1000).orElse(1000L);
+                    if (retryAfter.isEmpty() && (status == 429 || status == 503)) {
+                        refusalsWithoutRetryAfter.increment();
+                    }
                 } catch (IOException e) {
                     transportErrors.increment();
                     pause(100);

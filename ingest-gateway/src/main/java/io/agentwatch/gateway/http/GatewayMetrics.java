@@ -27,15 +27,18 @@ public final class GatewayMetrics {
     private final Map<String, Counter> published = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
-    final Counter spansReceived;
+    final Counter spansReceivedProtobuf;
+    final Counter spansReceivedJson;
     final Counter spansIgnored;
     final Counter unpriced;
     final Counter authFailures;
 
     public GatewayMetrics(MeterRegistry registry, Backpressure bp) {
         this.registry = registry;
-        this.spansReceived = Counter.builder("agentwatch.gateway.spans.received")
-                .description("OTLP spans received").register(registry);
+        this.spansReceivedProtobuf = Counter.builder("agentwatch.gateway.spans.received")
+                .description("OTLP spans received, by request encoding").tag("encoding", "protobuf").register(registry);
+        this.spansReceivedJson = Counter.builder("agentwatch.gateway.spans.received")
+                .description("OTLP spans received, by request encoding").tag("encoding", "json").register(registry);
         this.spansIgnored = Counter.builder("agentwatch.gateway.spans.ignored")
                 .description("OTLP spans without GenAI meaning, not turned into events").register(registry);
         this.unpriced = Counter.builder("agentwatch.gateway.events.unpriced")

@@ -93,7 +93,7 @@ public final class TracesHandler extends IngestHandler {
         } catch (OtlpDecodeException e) {
             return error(exchange, json, 400, "not an OTLP " + (json ? "JSON" : "protobuf") + " trace export request: " + e.getMessage(), 0);
         }
-        metrics.spansReceived.increment(tally.spans);
+        (json ? metrics.spansReceivedJson : metrics.spansReceivedProtobuf).increment(tally.spans);
         metrics.spansIgnored.increment(tally.ignored);
         metrics.rejected(GatewayMetrics.SOURCE_OTLP).increment(tally.rejected);
         metrics.unpriced.increment(tally.unpriced);
