@@ -15,7 +15,8 @@ import java.util.Set;
 public final class AttributeFilter {
     private final Set<String> exact;
     private final List<String> prefixes;
-    private final byte[][] exactUtf8;
+    /** Exact keys as UTF-8, indexed by their length: most attribute keys are ruled out by length alone. */
+    private final byte[][][] exactUtf8ByLength;
     private final byte[][] prefixesUtf8;
 
     public AttributeFilter(List<String> entries) {
@@ -34,7 +35,18 @@ public final class AttributeFilter {
         }
         this.exact = Set.copyOf(keys);
         this.prefixes = List.copyOf(pre);
-        this.exactUtf8 = exact.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        int longest = 0;
+        for (String k : exact) {
+            longest = Math.max(longest, k.getBytes(StandardCharsets.UTF_8).length);
+        }
+        byte[][][] byLength = new byte[longest + 1][][];
+        for (String k : exact) {
+            byte[] utf8 = k.getBytes(StandardCharsets.UTF_8);
+            byte[][] same = byLength[utf8.length];
+            byLength[utf8.length] = same == null ? new byte[][] {utf8} : Arrays.copyOf(same, same.length + 1);
+            byLength[utf8.length][byLength[utf8.length].length - 1] = utf8;
+        }
+        this.exactUtf8ByLength = byLength;
         this.prefixesUtf8 = prefixes.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
@@ -56,9 +68,11 @@ public final class AttributeFilter {
 
     /** {@link #allows(String)} for a key given as UTF-8 bytes, without making a String. */
     public boolean allows(byte[] b, int off, int len) {
-        for (byte[] k : exactUtf8) {
-            if (k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
-                return true;
+        if (len < exactUtf8ByLength.length && exactUtf8ByLength[len] != null) {
+            for (byte[] k : exactUtf8ByLength[len]) {
+                if (Arrays.equals(k, 0, len, b, off, off + len)) {
+                    return true;
+                }
             }
         }
         for (byte[] p : prefixesUtf8) {
