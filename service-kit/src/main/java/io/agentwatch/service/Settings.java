@@ -119,6 +119,12 @@ public final class Settings {
         return new Settings(Map.copyOf(declared), values, origins, kafka);
     }
 
+    /** The settings file named by {@code AGENTWATCH_CONFIG_FILE}, or null. */
+    public static Path fileFromEnvironment() {
+        String file = System.getenv("AGENTWATCH_CONFIG_FILE");
+        return file == null || file.isBlank() ? null : Path.of(file);
+    }
+
     /** Loads from the process environment and an optional file. */
     public static Settings load(Collection<Setting> settings, Path file) {
         return load(settings, file, System.getenv(), Map.of());
@@ -222,6 +228,15 @@ public final class Settings {
     public Duration duration(String key) {
         try {
             return Durations.parse(string(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    /** A size in bytes: 512, 64KB, 256MB, 2GB. */
+    public long bytes(String key) {
+        try {
+            return ByteSizes.parse(string(key));
         } catch (IllegalArgumentException e) {
             throw invalid(key, e.getMessage());
         }

@@ -84,6 +84,11 @@ public final class ByteSink extends OutputStream {
             return;
         }
         varLong(1);
+        doubleValue(v);
+    }
+
+    /** A double as Avro writes it: 8 bytes, little-endian IEEE 754. */
+    public void doubleValue(double v) {
         ensure(8);
         long bits = Double.doubleToRawLongBits(v);
         for (int i = 0; i < 8; i++) {

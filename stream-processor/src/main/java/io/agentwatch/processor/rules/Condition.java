@@ -6,8 +6,10 @@ import java.util.Set;
 
 /**
  * A compiled rule condition: a tree of small nodes evaluated against {@link Bindings} without allocation.
- * Besides the truth value it exposes the parts an alert reports: the value and threshold of its first
- * comparison (for {@code error_rate_10m > 0.05}: the error rate and 0.05) and the first baseline it reads.
+ * Besides the truth value it exposes the parts an alert reports: the value and threshold of its primary
+ * comparison (the one that uses the rule's {@code threshold} parameter, or else the last one, since guards such as
+ * {@code runs >= 10} come first; for {@code error_rate_10m > threshold}: the error rate and 0.05) and the first
+ * baseline it reads.
  */
 public final class Condition {
     private final String text;
@@ -37,12 +39,12 @@ public final class Condition {
         return root.eval(b) != 0;
     }
 
-    /** The left side of the first comparison, e.g. the measured error rate; NaN if there is none. */
+    /** The left side of the primary comparison, e.g. the measured error rate; NaN if there is none. */
     public double value(Bindings b) {
         return value == null ? Double.NaN : value.eval(b);
     }
 
-    /** The right side of the first comparison, e.g. 0.05 or 1.5 x the baseline; NaN if there is none. */
+    /** The right side of the primary comparison, e.g. 0.05 or 1.5 x the baseline; NaN if there is none. */
     public double threshold(Bindings b) {
         return threshold == null ? Double.NaN : threshold.eval(b);
     }

@@ -40,6 +40,8 @@ public final class ConditionCompiler {
     private final Set<EventVariable> eventVariables = new HashSet<>();
     private Condition.Node firstValue;
     private Condition.Node firstThreshold;
+    private boolean primaryUsesThreshold;
+    private int thresholdReferences;
     private BaselineMetric firstBaseline;
 
     private ConditionCompiler(String ruleId, String text, RuleKind kind, int defaultWindowMinutes, Map<String, Double> params) {
@@ -98,6 +100,7 @@ public final class ConditionCompiler {
     }
 
     private Condition.Node comparison() {
+        int thresholdsBefore = thresholdReferences;
         Condition.Node left = sum();
         skipSpace();
         String op = null;
@@ -112,9 +115,12 @@ public final class ConditionCompiler {
         }
         pos += op.length();
         Condition.Node right = sum();
-        if (firstValue == null) {
+        // the alert reports the comparison that uses the rule's threshold, else the last one (guards come first)
+        boolean usesThreshold = thresholdReferences > thresholdsBefore;
+        if (!primaryUsesThreshold) {
             firstValue = left;
             firstThreshold = right;
+            primaryUsesThreshold = usesThreshold;
         }
         Condition.Node l = left;
         return switch (op) {
@@ -271,6 +277,9 @@ public final class ConditionCompiler {
             throw error(start, "'" + name + "' where a value is expected");
         }
         if (params.containsKey(name)) {
+            if (name.equals("threshold")) {
+                thresholdReferences++;
+            }
             double value = params.get(name);
             return b -> value;
         }

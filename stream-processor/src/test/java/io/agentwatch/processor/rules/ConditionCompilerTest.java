@@ -49,8 +49,18 @@ class ConditionCompilerTest {
         b.window(WindowMetric.LATENCY_P95, 5, 9_999);
         assertThat(c.test(b)).isFalse();
         assertThat(c.windows()).containsExactly(5);
-        assertThat(c.value(b)).isEqualTo(0.2);
-        assertThat(c.threshold(b)).isEqualTo(0.15);
+        assertThat(c.value(b)).as("no threshold parameter: the last comparison is reported").isEqualTo(9_999);
+        assertThat(c.threshold(b)).isEqualTo(10_000);
+    }
+
+    @Test
+    void shouldReportTheComparisonThatUsesTheThresholdNotTheGuard() {
+        Condition c = window("runs_15m >= min_runs and success_rate_15m < threshold", 0, Map.of("threshold", 0.95, "min_runs", 10.0));
+        FixedBindings b = new FixedBindings().window(WindowMetric.RUNS, 15, 20).window(WindowMetric.SUCCESS_RATE, 15, 0.9);
+
+        assertThat(c.test(b)).isTrue();
+        assertThat(c.value(b)).isEqualTo(0.9);
+        assertThat(c.threshold(b)).isEqualTo(0.95);
     }
 
     @Test

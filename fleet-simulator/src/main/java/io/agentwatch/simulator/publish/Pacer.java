@@ -1,0 +1,43 @@
+package io.agentwatch.simulator.publish;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Decides when an event may be sent: at once (as fast as possible), or when its event time comes on the wall
+ * clock (real time). The clock and the sleep are passed in, so tests can drive time by hand.
+ */
+public interface Pacer {
+
+    /** Waits until the event with this event time may be sent. */
+    void await(long eventTimeMs) throws InterruptedException;
+
+    /** No waiting at all. */
+    static Pacer asFastAsPossible() {
+        return eventTimeMs -> {
+        };
+    }
+
+    /**
+     * Sends each event when {@code eventTime - simulationStart} has passed on the wall clock since this pacer was
+     * made (the simulation start is normally the wall clock at start, so event times and wall clock agree).
+     *
+     * @param nanoClock a monotonic clock in nanoseconds, e.g. {@code System::nanoTime}
+     * @param sleeper   how to wait a number of milliseconds, e.g. {@code Thread::sleep}
+     */
+    static Pacer realTime(long simulationStartMs, LongSupplier nanoClock, Sleeper sleeper) {
+        long wallStart = nanoClock.getAsLong();
+        return eventTimeMs -> {
+            long dueNanos = wallStart + (eventTimeMs - simulationStartMs) * 1_000_000L;
+            long aheadMs = (dueNanos - nanoClock.getAsLong()) / 1_000_000L;
+            if (aheadMs > 0) {
+                sleeper.sleep(aheadMs);
+            }
+        };
+    }
+
+    /** A sleep that tests can replace. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+}

@@ -1,0 +1,192 @@
+package io.agentwatch.processor;
+
+import io.agentwatch.processor.detect.AgentRulesSettings;
+import io.agentwatch.processor.topology.AgentwatchTopology;
+import io.agentwatch.processor.topology.Topics;
+import io.agentwatch.processor.topology.TopologySettings;
+import io.agentwatch.schema.registry.HttpSchemaRegistryClient;
+import io.agentwatch.schema.registry.SchemaRegistryClient;
+import io.agentwatch.service.ConfigException;
+import io.agentwatch.service.Health;
+import io.agentwatch.service.OpsServer;
+import io.agentwatch.service.ServiceMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running stream processor: the topology on a {@link KafkaStreams} client, its metrics and its HTTP endpoints.
+ * Embeddable (the demo runs it inside the launcher's JVM) and closeable. An uncaught exception stops the client
+ * (state ERROR, {@code /health} 503) so that Kubernetes, or the command, restarts it from its last commit; state
+ * is never wiped on start.
+ */
+public final class ProcessorApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProcessorApp.class);
+
+    private final ProcessorConfig config;
+    private final KafkaStreams streams;
+    private final OpsServer http;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final SchemaRegistryClient registry;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean failed;
+
+    private ProcessorApp(ProcessorConfig config, KafkaStreams streams, OpsServer http, KafkaStreamsMetrics streamsMetrics, SchemaRegistryClient registry) {
+        this.config = config;
+        this.streams = streams;
+        this.http = http;
+        this.streamsMetrics = streamsMetrics;
+        this.registry = registry;
+    }
+
+    /** Checks the cluster, builds the topology and starts everything; a wrong setting or a missing topic stops it here. */
+    public static ProcessorApp start(ProcessorConfig config) {
+        log.info("starting the agentwatch processor: {}", config);
+        int partitions = describeTopics(config);
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.registry());
+        Topics topics = Topics.of(config.eventsTopic(), config.alertsTopic(), config.eventsDeadLetterTopic(), config.rulesTopic(),
+                config.controlTopic(), registry);
+        Set<Integer> windows = new TreeSet<>(config.rules().windowMinutes());
+        for (int w : config.extraWindows()) {
+            windows.add(w);
+        }
+        TopologySettings settings = new TopologySettings(partitions, config.maxFutureSkew(), config.registryMaxWait(),
+                new AgentRulesSettings(config.grace(), config.evaluationInterval(), windows.stream().mapToInt(Integer::intValue).toArray(),
+                        config.liveScopes(), config.baselineWarmup(), config.baselineHalfLife()),
+                TopologySettings.StoreKind.ROCKSDB);
+        PrometheusMeterRegistry meters = ServiceMetrics.create("stream-processor");
+        ProcessorMetrics metrics = new ProcessorMetrics(meters);
+        Topology topology = AgentwatchTopology.build(topics, config.rules(), settings, metrics);
+        log.info("topology:\n{}", topology.describe());
+
+        Properties props = StreamsProperties.of(config);
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        OpsServer[] httpHolder = new OpsServer[1];
+        ProcessorApp[] appHolder = new ProcessorApp[1];
+        OpsServer http = OpsServer.builder(config.httpHost(), config.httpPort())
+                .name("processor-http")
+                .bearerToken(config.httpToken())
+                .metrics(meters)
+                .health(() -> appHolder[0] == null ? Health.up("STARTING") : appHolder[0].health())
+                .ready(() -> appHolder[0] == null ? Health.down("STARTING") : appHolder[0].readiness())
+                .start();
+        httpHolder[0] = http;
+        ProcessorApp app = new ProcessorApp(config, streams, http, streamsMetrics, registry);
+        appHolder[0] = app;
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed; stopping the client so that it is restarted from its last commit", e);
+            app.failed = true;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                app.stopped.countDown();
+            }
+        });
+        streams.start();
+        log.info("processor started: reading {} ({} partitions), writing {}; HTTP on {}", config.eventsTopic(), partitions,
+                config.alertsTopic(), http.baseUrl());
+        return app;
+    }
+
+    private static int describeTopics(ProcessorConfig config) {
+        Map<String, Object> adminProps = new java.util.HashMap<>(config.kafka());
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        adminProps.remove("schema.registry.url");
+        List<String> required = List.of(config.eventsTopic(), config.alertsTopic(), config.eventsDeadLetterTopic(), config.rulesTopic());
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> missing = new ArrayList<>();
+            for (String t : required) {
+                if (!existing.contains(t)) {
+                    missing.add(t);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ConfigException("topics " + missing + " do not exist on " + config.bootstrapServers()
+                        + ": create them (`./agentwatch up` does, the k8s manifests do) or point events.topic/alerts.topic/events.dlq.topic/rules.topic at existing ones");
+            }
+            TopicDescription events = admin.describeTopics(List.of(config.eventsTopic())).allTopicNames().get(30, TimeUnit.SECONDS).get(config.eventsTopic());
+            return events.partitions().size();
+        } catch (TimeoutException e) {
+            throw new ConfigException("cannot reach Kafka at " + config.bootstrapServers() + " within 30s: check bootstrap.servers and the security settings", e);
+        } catch (ExecutionException e) {
+            throw new ConfigException("cannot inspect the topics on " + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the topics", e);
+        }
+    }
+
+    Health health() {
+        KafkaStreams.State state = streams.state();
+        boolean up = state != KafkaStreams.State.ERROR && !(failed && state == KafkaStreams.State.NOT_RUNNING);
+        return new Health(up, state.name(), Map.of("threads", streams.metadataForLocalThreads().size()));
+    }
+
+    Health readiness() {
+        KafkaStreams.State state = streams.state();
+        return new Health(state == KafkaStreams.State.RUNNING, state.name(), Map.of());
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public String httpUrl() {
+        return http.baseUrl();
+    }
+
+    public ProcessorConfig config() {
+        return config;
+    }
+
+    /** Waits until the client stops (by close or by failure); true if it failed. */
+    public boolean awaitStop() throws InterruptedException {
+        stopped.await();
+        return failed;
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+
+    @Override
+    public void close() {
+        log.info("stopping the processor (up to {})", config.closeTimeout());
+        boolean clean = streams.close(config.closeTimeout());
+        if (!clean) {
+            log.warn("Kafka Streams did not stop within {}", config.closeTimeout());
+        }
+        streamsMetrics.close();
+        http.close();
+        registry.close();
+        stopped.countDown();
+    }
+
+    /** How long a caller should wait for {@link #close()}. */
+    public Duration closeTimeout() {
+        return config.closeTimeout();
+    }
+}

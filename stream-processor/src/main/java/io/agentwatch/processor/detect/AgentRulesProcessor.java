@@ -1,0 +1,390 @@
+package io.agentwatch.processor.detect;
+
+import io.agentwatch.processor.ProcessorMetrics;
+import io.agentwatch.processor.alerts.AlertContext;
+import io.agentwatch.processor.alerts.AlertFactory;
+import io.agentwatch.processor.alerts.AlertLifecycle;
+import io.agentwatch.processor.alerts.AlertLifecycle.Emit;
+import io.agentwatch.processor.alerts.AlertState;
+import io.agentwatch.processor.alerts.Fingerprint;
+import io.agentwatch.processor.rules.BaselineMetric;
+import io.agentwatch.processor.rules.EffectiveRule;
+import io.agentwatch.processor.rules.RuleDefinition;
+import io.agentwatch.processor.rules.RuleKind;
+import io.agentwatch.processor.rules.RuleResolver;
+import io.agentwatch.processor.rules.RuleSet;
+import io.agentwatch.processor.rules.Segmentation;
+import io.agentwatch.processor.rules.WindowMetric;
+import io.agentwatch.processor.state.ByteReader;
+import io.agentwatch.processor.state.CommitHookStore;
+import io.agentwatch.processor.state.LiveCache;
+import io.agentwatch.processor.state.WindowStorePanes;
+import io.agentwatch.processor.stats.Contribution;
+import io.agentwatch.processor.stats.Pane;
+import io.agentwatch.processor.stats.WindowState;
+import io.agentwatch.processor.topology.StoreNames;
+import io.agentwatch.schema.AgentEvent;
+import io.agentwatch.schema.Alert;
+import io.agentwatch.schema.AlertRule;
+import io.agentwatch.schema.serde.ByteSink;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Evaluates the window rules and the event rules of the rules file for every agent (and segment) of its task.
+ *
+ * <p>Per event: the event is added to its scopes' sliding windows (one-minute panes and one aggregate per window
+ * length: a few additions), the agent's exemplar traces are updated, and the event rules are tested against it,
+ * firing at once when they match. Every {@code evaluation.interval} of event time: each scope that received events
+ * since the last tick, or has an alert pending or firing, rolls its windows to the current stream time and has
+ * its window rules evaluated; the alert lifecycle (pending for {@code for}, firing once, repeat, resolved) decides
+ * what is emitted. Baselines learn from each sealed agent pane while no alert of the agent is active.
+ *
+ * <p>State: live objects in a bounded {@link LiveCache}, written to the logged stores ({@code agent-panes-store},
+ * {@code agent-scopes-store}) only right before each commit, through {@link CommitHookStore}.
+ */
+public final class AgentRulesProcessor implements Processor<String, AgentEvent, String, Alert> {
+    private final RuleSet rules;
+    private final AgentRulesSettings settings;
+    private final RuleResolver resolver;
+    private final ProcessorMetrics metrics;
+    private final List<RuleDefinition> windowRules;
+    private final List<RuleDefinition> eventRules;
+    private final List<Segmentation> segmentations;
+    private final int[] windows;
+    private final long paneMs;
+
+    private ProcessorContext<String, Alert> context;
+    private KeyValueStore<String, byte[]> scopes;
+    private WindowStorePanes panes;
+    private LiveCache<String, ScopeState> cache;
+    private final Set<String> touched = new HashSet<>();
+    private final Set<String> active = new HashSet<>();
+    private final List<String> toEvaluate = new ArrayList<>();
+    private final Contribution contribution = new Contribution();
+    private final ScopeBindings bindings = new ScopeBindings();
+    private final ByteSink buffer = new ByteSink(512);
+    private long loadTimestamp;
+    private long processed;
+    private long late;
+    private boolean emitted;
+
+    public AgentRulesProcessor(RuleSet rules, AgentRulesSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
+        this.rules = rules;
+        this.settings = settings;
+        this.resolver = resolver;
+        this.metrics = metrics;
+        this.windowRules = rules.ofKind(RuleKind.WINDOW);
+        this.eventRules = rules.ofKind(RuleKind.EVENT);
+        this.segmentations = new ArrayList<>(rules.segmentations());
+        this.windows = settings.windowMinutes();
+        this.paneMs = settings.paneMs();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Alert> context) {
+        this.context = context;
+        this.scopes = context.getStateStore(StoreNames.AGENT_SCOPES);
+        WindowStore<String, byte[]> paneStore = context.getStateStore(StoreNames.AGENT_PANES);
+        this.panes = new WindowStorePanes(paneStore);
+        KeyValueStore<String, AlertRule> overrides = context.getStateStore(StoreNames.RULE_OVERRIDES);
+        resolver.bind(overrides);
+        this.cache = new LiveCache<>(settings.liveScopes(), this::load, this::write);
+        CommitHookStore hook = context.getStateStore(StoreNames.AGENT_RULES_HOOK);
+        hook.register(this::beforeCommit);
+        rebuildActiveSet();
+        context.schedule(settings.evaluationInterval(), PunctuationType.STREAM_TIME, this::evaluate);
+    }
+
+    private void rebuildActiveSet() {
+        try (KeyValueIterator<String, byte[]> it = scopes.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                ScopeState s = ScopeState.forKey(kv.key);
+                s.decodeRecord(new ByteReader(kv.value));
+                if (s.hasActiveAlert()) {
+                    active.add(kv.key);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<String, AgentEvent> record) {
+        AgentEvent event = record.value();
+        long ts = record.timestamp();
+        processed++;
+        boolean inGrace = ts >= context.currentStreamTimeMs() - settings.grace().toMillis();
+        boolean contributes = contribution.of(event);
+        loadTimestamp = ts;
+        ScopeState agent = cache.get(event.getAgentId());
+        if (!event.getAgentId().equals(agent.agentId)) {
+            throw new IllegalStateException("scope key mismatch for " + event.getAgentId());
+        }
+        noteLabels(agent, event);
+        if (contributes) {
+            addTo(agent, ts, inGrace, event);
+            for (Segmentation seg : segmentations) {
+                String value = seg.valueOf(event);
+                if (value != null) {
+                    String key = ScopeState.key(agent.agentId, seg.id(), value);
+                    ScopeState scope = cache.get(key);
+                    addTo(scope, ts, inGrace, event);
+                }
+            }
+        }
+        if (!eventRules.isEmpty()) {
+            evaluateEventRules(agent, event, ts);
+        }
+    }
+
+    private void addTo(ScopeState scope, long ts, boolean inGrace, AgentEvent event) {
+        if (inGrace && scope.windows.add(ts, contribution, scope.scope, panes, scope)) {
+            cache.markDirty(scope.scope);
+        } else {
+            late++;
+        }
+        boolean evidence = false;
+        if (contribution.isError()) {
+            evidence = scope.errorTraces.add(event.getTraceId());
+        }
+        if (contribution.hasLatency() && event.getLatencyMs() >= scope.slowThresholdMs) {
+            evidence |= scope.slowTraces.add(event.getTraceId());
+        }
+        if (contribution.tokens() >= scope.tokenThreshold) {
+            evidence |= scope.tokenTraces.add(event.getTraceId());
+        }
+        if (evidence) {
+            scope.recordDirty = true;
+            cache.markDirty(scope.scope);
+        }
+        touched.add(scope.scope);
+    }
+
+    private void noteLabels(ScopeState agent, AgentEvent event) {
+        String tenant = event.getTenant();
+        String workflow = event.getWorkflow();
+        if ((tenant != null && !tenant.equals(agent.tenant)) || (workflow != null && !workflow.equals(agent.workflow))) {
+            agent.tenant = tenant != null ? tenant : agent.tenant;
+            agent.workflow = workflow != null ? workflow : agent.workflow;
+            agent.recordDirty = true;
+            cache.markDirty(agent.scope);
+        }
+    }
+
+    private void evaluateEventRules(ScopeState agent, AgentEvent event, long ts) {
+        bindings.at(agent, agent.baselines, settings.baselineWarmup(), event);
+        for (RuleDefinition rule : eventRules) {
+            EffectiveRule eff = resolver.resolve(rule, agent.agentId);
+            if (!eff.enabled() || !eff.condition().test(bindings)) {
+                continue;
+            }
+            AlertState state = agent.alert(rule.id());
+            Emit emit = AlertLifecycle.occurred(state, ts, eff.definition().repeatInterval());
+            agent.recordDirty = true;
+            cache.markDirty(agent.scope);
+            active.add(agent.scope);
+            if (emit != Emit.NOTHING) {
+                AlertContext ctx = context(eff, agent, null)
+                        .numbers(eff.condition().value(bindings), eff.condition().threshold(bindings), eff.condition().baseline(bindings))
+                        .evidence(event.getTraceId() == null ? List.of() : List.of(event.getTraceId()))
+                        .session(event.getSessionId());
+                emit(eff.definition(), state, emit, ts, ctx);
+            }
+        }
+    }
+
+    private void evaluate(long now) {
+        long paneStart = Math.floorDiv(now, paneMs) * paneMs;
+        toEvaluate.clear();
+        toEvaluate.addAll(touched);
+        for (String scope : active) {
+            if (!touched.contains(scope)) {
+                toEvaluate.add(scope);
+            }
+        }
+        touched.clear();
+        loadTimestamp = now;
+        for (String key : toEvaluate) {
+            ScopeState scope = cache.get(key);
+            scope.windows.rollTo(paneStart, key, panes, scope);
+            ScopeState agent = scope.isAgentScope() ? scope : cache.get(scope.agentId);
+            bindings.at(scope, agent.baselines, settings.baselineWarmup(), null);
+            String segmentationId = scope.isAgentScope() ? "" : key.substring(key.indexOf(ScopeState.SEPARATOR) + 1, key.lastIndexOf(ScopeState.SEPARATOR));
+            for (RuleDefinition rule : windowRules) {
+                if (rule.segmentation().id().equals(segmentationId)) {
+                    evaluateWindowRule(rule, scope, agent, now, paneStart);
+                }
+            }
+            if (scope.isAgentScope()) {
+                for (RuleDefinition rule : eventRules) {
+                    AlertState state = scope.alerts.get(rule.id());
+                    if (state != null && state.isActive()) {
+                        EffectiveRule eff = resolver.resolve(rule, scope.agentId);
+                        Emit emit = eff.enabled() ? AlertLifecycle.expire(state, now, eff.definition().resolveAfter()) : AlertLifecycle.end(state);
+                        if (emit != Emit.NOTHING) {
+                            scope.recordDirty = true;
+                            cache.markDirty(key);
+                            emit(eff.definition(), state, emit, now, context(eff, scope, null));
+                        }
+                    }
+                }
+            }
+            updateEvidenceThresholds(scope, agent);
+            if (scope.hasActiveAlert()) {
+                active.add(key);
+            } else {
+                active.remove(key);
+            }
+        }
+        metrics.eventsProcessed(processed);
+        metrics.lateEvents(late);
+        processed = 0;
+        late = 0;
+        if (emitted) {
+            emitted = false;
+            context.commit();
+        }
+    }
+
+    private void evaluateWindowRule(RuleDefinition rule, ScopeState scope, ScopeState agent, long now, long paneStart) {
+        EffectiveRule eff = resolver.resolve(rule, scope.agentId);
+        AlertState state = scope.alerts.get(rule.id());
+        boolean wasActive = state != null && state.isActive();
+        RuleDefinition def = eff.definition();
+        boolean holds = false;
+        Pane window = scope.windows.window(def.windowMinutes());
+        if (eff.enabled() && window != null) {
+            holds = window.events() >= def.minEvents() && eff.condition().test(bindings);
+        }
+        if (!holds && !wasActive) {
+            return;
+        }
+        if (state == null) {
+            state = scope.alert(rule.id());
+        }
+        AlertState.Phase before = state.phase();
+        Emit emit = eff.enabled() ? AlertLifecycle.evaluate(state, holds, now, def.forDuration(), def.repeatInterval()) : AlertLifecycle.end(state);
+        if (emit != Emit.NOTHING || before != state.phase()) {
+            scope.recordDirty = true;
+            cache.markDirty(scope.scope);
+        }
+        if (emit != Emit.NOTHING) {
+            long windowStart = paneStart - (long) (def.windowMinutes() - 1) * paneMs;
+            AlertContext ctx = context(eff, scope, agent)
+                    .numbers(eff.condition().value(bindings), eff.condition().threshold(bindings), eff.condition().baseline(bindings))
+                    .window(windowStart, now)
+                    .evidence(evidenceFor(eff, scope));
+            if (window != null) {
+                ctx.var("events", window.events()).var("errors", window.errors());
+                for (WindowMetric m : eff.condition().metrics()) {
+                    ctx.var(m.ruleName(), window.metric(m));
+                }
+            }
+            emit(def, state, emit, now, ctx);
+        }
+    }
+
+    private AlertContext context(EffectiveRule eff, ScopeState scope, ScopeState agent) {
+        ScopeState labelsFrom = agent != null ? agent : scope;
+        Map<String, String> fingerprintScope = new LinkedHashMap<>();
+        fingerprintScope.put("agent_id", scope.agentId);
+        if (scope.segmentLabel != null) {
+            fingerprintScope.put(scope.segmentLabel, scope.segmentValue);
+        }
+        AlertContext ctx = new AlertContext()
+                .fingerprint(Fingerprint.of(eff.definition().id(), fingerprintScope))
+                .agent(scope.agentId, labelsFrom.tenant)
+                .label("workflow", labelsFrom.workflow);
+        if (scope.segmentLabel != null) {
+            ctx.label(scope.segmentLabel, scope.segmentValue).var("segment", scope.segmentLabel + "=" + scope.segmentValue);
+        }
+        return ctx;
+    }
+
+    private static List<String> evidenceFor(EffectiveRule eff, ScopeState scope) {
+        Set<WindowMetric> metrics = eff.condition().metrics();
+        for (WindowMetric m : metrics) {
+            if (m.name().startsWith("LATENCY")) {
+                return scope.slowTraces.newestFirst();
+            }
+        }
+        for (WindowMetric m : metrics) {
+            if (m.name().contains("TOKEN") || m == WindowMetric.COST) {
+                return scope.tokenTraces.newestFirst();
+            }
+        }
+        return scope.errorTraces.newestFirst();
+    }
+
+    private void updateEvidenceThresholds(ScopeState scope, ScopeState agent) {
+        Pane shortest = scope.windows.window(windows[0]);
+        double p90 = shortest == null ? Double.NaN : shortest.metric(WindowMetric.LATENCY_P90);
+        scope.slowThresholdMs = Double.isNaN(p90) ? Double.POSITIVE_INFINITY : p90;
+        double perRequest = agent.baselines == null ? Double.NaN : agent.baselines.get(BaselineMetric.TOKENS_PER_REQUEST, 1);
+        if (Double.isNaN(perRequest) && shortest != null) {
+            perRequest = shortest.metric(WindowMetric.TOKENS_PER_REQUEST);
+        }
+        scope.tokenThreshold = Double.isNaN(perRequest) ? Double.POSITIVE_INFINITY : 1.5 * perRequest;
+    }
+
+    private void emit(RuleDefinition rule, AlertState state, Emit emit, long now, AlertContext ctx) {
+        Alert alert = AlertFactory.create(rule, state, emit, now, ctx);
+        context.forward(new Record<>(alert.getFingerprint(), alert, now));
+        metrics.alert(rule.alertname(), rule.severity().name(), alert.getStatus().name());
+        emitted = true;
+    }
+
+    private ScopeState load(String key) {
+        ScopeState scope = ScopeState.forKey(key);
+        byte[] record = scopes.get(key);
+        if (record != null) {
+            scope.decodeRecord(new ByteReader(record));
+        }
+        if (scope.isAgentScope() && scope.baselines == null) {
+            scope.baselines = new io.agentwatch.processor.stats.Baselines();
+        }
+        scope.baselineAlpha = io.agentwatch.processor.stats.Baselines.alpha(settings.baselineHalfLife().toMillis() / (double) paneMs);
+        long paneStart = Math.floorDiv(loadTimestamp, paneMs) * paneMs;
+        scope.windows = WindowState.rebuild(key, paneMs, windows, paneStart, panes);
+        return scope;
+    }
+
+    private void write(String key, ScopeState scope) {
+        if (scope == null) {
+            scopes.delete(key);
+            return;
+        }
+        scope.windows.flush(key, panes);
+        if (scope.recordDirty) {
+            buffer.reset();
+            scope.encodeRecord(buffer);
+            scopes.put(key, buffer.toByteArray());
+            scope.recordDirty = false;
+        }
+    }
+
+    private void beforeCommit() {
+        cache.flush();
+    }
+
+    @Override
+    public void close() {
+        // on a clean close the commit before it has flushed; on a dirty one the changelog is the truth
+        if (cache != null) {
+            cache.clear();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.agentwatch.processor.state;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The live objects of one processor instance (one task), bounded: at most {@code capacity} entries, the least
+ * recently used evicted first. An entry is dirty from its change until the next {@link #flush}, which writes it
+ * with the writer (into a logged store) and runs right before every commit through {@link CommitHookStore}.
+ * An evicted dirty entry is written on the way out, so nothing is lost; a miss loads from the store.
+ * Single-threaded, like the task that owns it.
+ */
+public final class LiveCache<K, V> {
+    private final int capacity;
+    private final Function<K, V> loader;
+    private final BiConsumer<K, V> writer;
+    private final LinkedHashMap<K, Slot<V>> map;
+    private final List<K> dirty = new ArrayList<>();
+    private long loads;
+    private long evictions;
+
+    private static final class Slot<V> {
+        V value;
+        boolean dirty;
+
+        Slot(V value) {
+            this.value = value;
+        }
+    }
+
+    /**
+     * @param capacity live entries kept at most
+     * @param loader   reads an entry from the store on a miss; returns null when the store has none
+     * @param writer   writes an entry to the store (a null value deletes it)
+     */
+    public LiveCache(int capacity, Function<K, V> loader, BiConsumer<K, V> writer) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1");
+        }
+        this.capacity = capacity;
+        this.loader = loader;
+        this.writer = writer;
+        this.map = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, Slot<V>> eldest) {
+                if (size() <= LiveCache.this.capacity) {
+                    return false;
+                }
+                Slot<V> slot = eldest.getValue();
+                if (slot.dirty) {
+                    writer.accept(eldest.getKey(), slot.value);
+                    slot.dirty = false;
+                }
+                evictions++;
+                return true;
+            }
+        };
+    }
+
+    /** The live entry, loading it from the store on a miss; null if neither has it. */
+    public V get(K key) {
+        Slot<V> slot = map.get(key);
+        if (slot != null) {
+            return slot.value;
+        }
+        V loaded = loader.apply(key);
+        loads++;
+        if (loaded != null) {
+            map.put(key, new Slot<>(loaded));
+        }
+        return loaded;
+    }
+
+    /** The live entry without loading, or null. */
+    public V peek(K key) {
+        Slot<V> slot = map.get(key);
+        return slot == null ? null : slot.value;
+    }
+
+    /** Puts an entry and marks it dirty. */
+    public void put(K key, V value) {
+        Slot<V> slot = map.get(key);
+        if (slot == null) {
+            slot = new Slot<>(value);
+            map.put(key, slot);
+        } else {
+            slot.value = value;
+        }
+        markDirty(key, slot);
+    }
+
+    /** Marks a live entry as changed since the last flush. */
+    public void markDirty(K key) {
+        Slot<V> slot = map.get(key);
+        if (slot == null) {
+            throw new IllegalStateException("not live: " + key);
+        }
+        markDirty(key, slot);
+    }
+
+    private void markDirty(K key, Slot<V> slot) {
+        if (!slot.dirty) {
+            slot.dirty = true;
+            dirty.add(key);
+        }
+    }
+
+    /** Removes an entry and deletes it from the store. */
+    public void remove(K key) {
+        map.remove(key);
+        writer.accept(key, null);
+    }
+
+    /** Writes every dirty entry. */
+    public void flush() {
+        for (K key : dirty) {
+            Slot<V> slot = map.get(key);
+            if (slot != null && slot.dirty) {
+                writer.accept(key, slot.value);
+                slot.dirty = false;
+            }
+        }
+        dirty.clear();
+    }
+
+    /** Drops every live entry without writing: for a task closed dirty, whose state is restored from the changelog. */
+    public void clear() {
+        map.clear();
+        dirty.clear();
+    }
+
+    public int size() {
+        return map.size();
+    }
+
+    public long loads() {
+        return loads;
+    }
+
+    public long evictions() {
+        return evictions;
+    }
+
+    /** Iterates the live entries (not the store); do not modify the cache while iterating. */
+    public Iterator<Map.Entry<K, V>> liveEntries() {
+        Iterator<Map.Entry<K, Slot<V>>> it = map.entrySet().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Map.Entry<K, V> next() {
+                Map.Entry<K, Slot<V>> e = it.next();
+                return Map.entry(e.getKey(), e.getValue().value);
+            }
+        };
+    }
+}

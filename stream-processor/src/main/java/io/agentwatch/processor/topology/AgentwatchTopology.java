@@ -1,0 +1,127 @@
+package io.agentwatch.processor.topology;
+
+import io.agentwatch.processor.ProcessorMetrics;
+import io.agentwatch.processor.detect.AgentRulesProcessor;
+import io.agentwatch.processor.detect.AgentRulesSettings;
+import io.agentwatch.processor.ingest.DecodeEventsProcessor;
+import io.agentwatch.processor.ingest.EventTimeExtractor;
+import io.agentwatch.processor.ingest.Ingested;
+import io.agentwatch.processor.rules.OverridesVersion;
+import io.agentwatch.processor.rules.RuleResolver;
+import io.agentwatch.processor.rules.RuleSet;
+import io.agentwatch.processor.rules.RulesStoreUpdater;
+import io.agentwatch.processor.state.CommitHookStoreBuilder;
+import io.agentwatch.schema.AgentEvent;
+import io.agentwatch.schema.Alert;
+import io.agentwatch.schema.AlertRule;
+import io.agentwatch.schema.validation.AgentEventValidator;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The agentwatch topology, as a pure function of its topics, rules and settings: it reads no environment, starts
+ * nothing and changes no properties. Every source, processor, sink and store is named; the golden test of
+ * {@code describe()} keeps the names (and so the internal topic names) from changing by accident.
+ *
+ * <pre>
+ * ingest-agent.events -> decode-events -> route-dead-letters -> unwrap-dead-letters -> egress-agent.events.dlq
+ *                                      -> route-mis-keyed -> unwrap-mis-keyed -> events-by-agent (repartition) -+
+ *                                      -> route-keyed -> unwrap-keyed ---------------------------------------- merge-events-by-agent
+ *   merge-events-by-agent -> evaluate-agent-rules [agent-panes-store, agent-scopes-store] -> egress-agent.alerts
+ * ingest-agent.rules -> update-rule-overrides [rule-overrides-store] (global)
+ * </pre>
+ */
+public final class AgentwatchTopology {
+    private AgentwatchTopology() {
+    }
+
+    public static Topology build(Topics topics, RuleSet rules, TopologySettings settings, ProcessorMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        OverridesVersion overridesVersion = new OverridesVersion();
+
+        StoreBuilder<KeyValueStore<String, AlertRule>> overridesStore = Stores.keyValueStoreBuilder(
+                        settings.stores() == TopologySettings.StoreKind.ROCKSDB
+                                ? Stores.persistentKeyValueStore(StoreNames.RULE_OVERRIDES)
+                                : Stores.inMemoryKeyValueStore(StoreNames.RULE_OVERRIDES),
+                        Serdes.String(), topics.rules().valueSerde())
+                .withLoggingDisabled();
+        builder.addGlobalStore(overridesStore, topics.rules().name(),
+                Consumed.with(topics.rules().keySerde(), topics.rules().valueSerde()).withName("ingest-" + topics.rules().name()),
+                () -> new RulesStoreUpdater(StoreNames.RULE_OVERRIDES, overridesVersion));
+
+        KStream<byte[], byte[]> raw = builder.stream(topics.events().name(),
+                Consumed.with(topics.events().keySerde(), topics.events().valueSerde())
+                        .withName("ingest-" + topics.events().name())
+                        .withTimestampExtractor(new EventTimeExtractor()));
+
+        AgentEventValidator validator = new AgentEventValidator(settings.maxFutureSkew().toMillis());
+        KStream<String, Ingested> decoded = raw.process(
+                () -> new DecodeEventsProcessor(topics.eventDeserializer(), validator, settings.inputPartitions(), settings.registryMaxWait(), metrics),
+                Named.as("decode-events"));
+
+        Map<String, KStream<String, Ingested>> routes = decoded.split(Named.as("route-"))
+                .branch((key, value) -> value.route() == Ingested.Route.DEAD_LETTER, Branched.as("dead-letters"))
+                .branch((key, value) -> value.route() == Ingested.Route.REKEY, Branched.as("mis-keyed"))
+                .defaultBranch(Branched.as("keyed"));
+
+        routes.get("route-dead-letters")
+                .map((key, value) -> KeyValue.pair(value.rawKey(), value.rawValue()), Named.as("unwrap-dead-letters"))
+                .to(topics.eventsDeadLetter().name(), Produced.with(topics.eventsDeadLetter().keySerde(), topics.eventsDeadLetter().valueSerde())
+                        .withName("egress-" + topics.eventsDeadLetter().name()));
+
+        // events keyed by something other than their agent (or on another partition) go through a repartition
+        // topic keyed by agent_id, so that each agent's state lives in exactly one task
+        KStream<String, AgentEvent> rekeyed = routes.get("route-mis-keyed")
+                .mapValues(Ingested::event, Named.as("unwrap-mis-keyed"))
+                .repartition(Repartitioned.with(Serdes.String(), topics.internalEvents()).withName("events-by-agent"));
+        KStream<String, AgentEvent> events = routes.get("route-keyed")
+                .mapValues(Ingested::event, Named.as("unwrap-keyed"))
+                .merge(rekeyed, Named.as("merge-events-by-agent"));
+
+        AgentRulesSettings agentRules = settings.agentRules();
+        boolean rocks = settings.stores() == TopologySettings.StoreKind.ROCKSDB;
+        StoreBuilder<WindowStore<String, byte[]>> panes = Stores.windowStoreBuilder(rocks
+                        ? Stores.persistentWindowStore(StoreNames.AGENT_PANES, agentRules.paneRetention(), AgentRulesSettings.PANE, false)
+                        : Stores.inMemoryWindowStore(StoreNames.AGENT_PANES, agentRules.paneRetention(), AgentRulesSettings.PANE, false),
+                        Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled();
+        StoreBuilder<KeyValueStore<String, byte[]>> scopes = Stores.keyValueStoreBuilder(rocks
+                        ? Stores.persistentKeyValueStore(StoreNames.AGENT_SCOPES)
+                        : Stores.inMemoryKeyValueStore(StoreNames.AGENT_SCOPES), Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled();
+        builder.addStateStore(panes);
+        builder.addStateStore(scopes);
+        builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_RULES_HOOK));
+
+        KStream<String, Alert> alerts = events.process(
+                () -> new AgentRulesProcessor(rules, agentRules, new RuleResolver(overridesVersion, metrics), metrics),
+                Named.as("evaluate-agent-rules"),
+                StoreNames.AGENT_PANES, StoreNames.AGENT_SCOPES, StoreNames.AGENT_RULES_HOOK);
+
+        alerts.to(topics.alerts().name(), Produced.with(topics.alerts().keySerde(), topics.alerts().valueSerde())
+                .withName("egress-" + topics.alerts().name()));
+        return builder.build();
+    }
+
+    /** Default settings for tests and tools: 6 input partitions, 1 day future skew, 1 minute of registry patience. */
+    public static TopologySettings defaultSettings(RuleSet rules, int inputPartitions) {
+        int[] windows = rules.windowMinutes().stream().mapToInt(Integer::intValue).toArray();
+        return new TopologySettings(inputPartitions, Duration.ofDays(1), Duration.ofMinutes(1),
+                new AgentRulesSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), windows.length == 0 ? new int[] {5} : windows,
+                        20_000, 10, Duration.ofMinutes(30)), TopologySettings.StoreKind.ROCKSDB);
+    }
+}
