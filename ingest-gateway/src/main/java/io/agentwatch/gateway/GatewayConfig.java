@@ -50,13 +50,14 @@ public record GatewayConfig(
             throw s.invalid(REGISTRY_URL, "is not usable: " + e.getMessage());
         }
         Map<String, Object> kafka = new LinkedHashMap<>(s.kafka());
+        s.optional(BOOTSTRAP).ifPresent(v -> kafka.put("bootstrap.servers", v));
         kafka.putAll(kafkaOverrides);
         Duration publishTimeout = positive(s, PUBLISH_TIMEOUT);
         return new GatewayConfig(
                 s.string(HTTP_HOST),
                 s.integer(HTTP_PORT, 0, 65_535),
                 s.integer(HTTP_THREADS, 1, 1024),
-                s.integer(MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE - 8),
+                (int) bytes(s, MAX_REQUEST_BYTES, 1024, Integer.MAX_VALUE - 8),
                 s.string(EVENTS_TOPIC),
                 registry,
                 s.bool(AUTO_REGISTER),
@@ -64,12 +65,20 @@ public record GatewayConfig(
                 s.optionalPath(PRICE_TABLE_FILE).map(PriceTable::load).orElse(PriceTable.empty()),
                 new AttributeFilter(s.list(ATTRIBUTES_ALLOW)),
                 s.duration(MAX_FUTURE_SKEW),
-                s.longValue(MAX_INFLIGHT_BYTES, 1024, Long.MAX_VALUE),
+                bytes(s, MAX_INFLIGHT_BYTES, 1024, Long.MAX_VALUE),
                 positive(s, STALL_TIMEOUT),
                 positive(s, RETRY_AFTER),
                 publishTimeout,
                 s.duration(SHUTDOWN_TIMEOUT),
                 ProducerSettings.build(kafka, publishTimeout));
+    }
+
+    private static long bytes(Settings s, String key, long min, long max) {
+        long n = s.bytes(key);
+        if (n < min || n > max) {
+            throw s.invalid(key, "must be between " + min + " and " + max + " bytes");
+        }
+        return n;
     }
 
     private static Duration positive(Settings s, String key) {

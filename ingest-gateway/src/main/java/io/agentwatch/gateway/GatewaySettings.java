@@ -15,6 +15,7 @@ public final class GatewaySettings {
     public static final String HTTP_THREADS = "http.threads";
     public static final String MAX_REQUEST_BYTES = "http.max.request.bytes";
     public static final String EVENTS_TOPIC = "events.topic";
+    public static final String BOOTSTRAP = "bootstrap.servers";
     public static final String REGISTRY_URL = RegistryConfig.URL;
     public static final String REGISTRY_BASIC_AUTH = RegistryConfig.BASIC_AUTH_USER_INFO;
     public static final String REGISTRY_BEARER_TOKEN = RegistryConfig.BEARER_AUTH_TOKEN;
@@ -37,7 +38,8 @@ public final class GatewaySettings {
             Setting.of(HTTP_HOST, "127.0.0.1", "address the HTTP server binds (0.0.0.0 for every interface)"),
             Setting.of(HTTP_PORT, "4318", "HTTP port (4318 is the OTLP/HTTP standard port)"),
             Setting.of(HTTP_THREADS, "32", "request threads; each holds a request until Kafka acknowledges its events"),
-            Setting.of(MAX_REQUEST_BYTES, "8388608", "largest request body accepted, in bytes after gzip decoding (413 above)"),
+            Setting.of(MAX_REQUEST_BYTES, "8MB", "largest request body accepted, after gzip decoding (413 above)"),
+            Setting.of(BOOTSTRAP, null, "Kafka bootstrap servers (or KAFKA_BOOTSTRAP_SERVERS / kafka.bootstrap.servers)"),
             Setting.of(EVENTS_TOPIC, Contracts.EVENTS_TOPIC, "topic the AgentEvents are published to"),
             Setting.required(REGISTRY_URL, "schema registry base URL(s) (Confluent REST API), comma-separated"),
             Setting.secret(REGISTRY_BASIC_AUTH, "user:password for the schema registry"),
@@ -49,7 +51,7 @@ public final class GatewaySettings {
             Setting.of(ATTRIBUTES_ALLOW, DEFAULT_ALLOWED_ATTRIBUTES,
                     "span/resource attributes copied into AgentEvent.attributes (comma-separated; 'prefix.*' allows a prefix)"),
             Setting.of(MAX_FUTURE_SKEW, "5m", "how far ahead of the gateway's clock an event time may be"),
-            Setting.of(MAX_INFLIGHT_BYTES, "67108864", "request bytes being processed at once; beyond it requests get 429"),
+            Setting.of(MAX_INFLIGHT_BYTES, "64MB", "request bytes being processed at once; beyond it requests get 429"),
             Setting.of(STALL_TIMEOUT, "5s", "when Kafka has not acknowledged an event for this long, new requests get 503"),
             Setting.of(RETRY_AFTER, "5s", "Retry-After of 503 answers; also how long a Kafka delivery failure keeps answering 503"),
             Setting.of(PUBLISH_TIMEOUT, "8s", "how long a request waits for Kafka's acknowledgement before answering 503"),

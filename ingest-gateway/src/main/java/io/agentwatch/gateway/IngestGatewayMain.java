@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the ingest gateway until the process is stopped. Usage: {@code IngestGatewayMain [settings.properties]};
+ * Runs the ingest gateway until the process is stopped. Usage: {@code IngestGatewayMain [settings.properties]} (or
+ * {@code AGENTWATCH_CONFIG_FILE});
  * settings also come from {@code AGENTWATCH_*} and {@code KAFKA_*} environment variables (module README).
  * SIGTERM drains in-flight requests before exiting.
  */
@@ -18,7 +19,7 @@ public final class IngestGatewayMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Path file = args.length > 0 ? Path.of(args[0]) : null;
+        Path file = args.length > 0 ? Path.of(args[0]) : Settings.fileFromEnvironment();
         IngestGateway gateway;
         try {
             Settings settings = Settings.load(GatewaySettings.ALL, file);

@@ -20,7 +20,8 @@ public final class ProducerSettings {
     public static Map<String, Object> build(Map<String, Object> kafka, Duration publishTimeout) {
         Object bootstrap = kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (bootstrap == null || bootstrap.toString().isBlank()) {
-            throw new ConfigException("missing Kafka bootstrap servers: set KAFKA_BOOTSTRAP_SERVERS (environment) or kafka.bootstrap.servers (settings file)");
+            throw new ConfigException("missing Kafka bootstrap servers: set 'bootstrap.servers' (AGENTWATCH_BOOTSTRAP_SERVERS), KAFKA_BOOTSTRAP_SERVERS, "
+                    + "kafka.bootstrap.servers in the settings file, or --bootstrap");
         }
         Map<String, Object> props = new LinkedHashMap<>();
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "agentwatch-gateway");

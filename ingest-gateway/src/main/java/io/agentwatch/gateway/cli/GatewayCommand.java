@@ -28,7 +28,8 @@ public final class GatewayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "settings file (Java properties; kafka.* keys go to the producer)")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "settings file (Java properties; kafka.* keys go to the producer; also AGENTWATCH_CONFIG_FILE)")
     Path config;
 
     @Option(names = "--host", description = "address to bind (default 127.0.0.1; 0.0.0.0 for every interface)")
@@ -37,10 +38,12 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, description = "HTTP port (default 4318, the OTLP/HTTP port)")
     Integer port;
 
-    @Option(names = {"-b", "--bootstrap-servers"}, description = "Kafka bootstrap servers (else KAFKA_BOOTSTRAP_SERVERS / kafka.bootstrap.servers)")
+    @Option(names = {"-b", "--bootstrap", "--bootstrap-servers"}, paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers, e.g. localhost:9092 for the local stack (or bootstrap.servers / KAFKA_BOOTSTRAP_SERVERS)")
     String bootstrapServers;
 
-    @Option(names = {"-r", "--registry-url"}, description = "schema registry URL (else AGENTWATCH_SCHEMA_REGISTRY_URL / schema.registry.url)")
+    @Option(names = {"-r", "--registry", "--registry-url"}, paramLabel = "URL",
+            description = "Confluent-compatible schema registry URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7 for the local stack")
     String registryUrl;
 
     @Option(names = {"-t", "--topic"}, description = "events topic (default agent.events)")
@@ -52,25 +55,26 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--tokens-file", paramLabel = "FILE", description = "per-tenant bearer tokens, one '<token> <tenant>' per line")
     Path tokensFile;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any other setting, e.g. --set publish.timeout=5s")
+    Map<String, String> extra = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> overrides = new LinkedHashMap<>(extra);
         put(overrides, GatewaySettings.HTTP_HOST, host);
         put(overrides, GatewaySettings.HTTP_PORT, port == null ? null : port.toString());
         put(overrides, GatewaySettings.REGISTRY_URL, registryUrl);
         put(overrides, GatewaySettings.EVENTS_TOPIC, topic);
         put(overrides, GatewaySettings.PRICE_TABLE_FILE, priceTable == null ? null : priceTable.toString());
         put(overrides, GatewaySettings.AUTH_TOKENS_FILE, tokensFile == null ? null : tokensFile.toString());
-        Map<String, Object> kafka = new LinkedHashMap<>();
-        if (bootstrapServers != null) {
-            kafka.put("bootstrap.servers", bootstrapServers);
-        }
+        put(overrides, GatewaySettings.BOOTSTRAP, bootstrapServers);
         IngestGateway gateway;
         try {
-            Settings settings = Settings.load(GatewaySettings.ALL, config, System.getenv(), overrides);
-            gateway = IngestGateway.start(GatewayConfig.from(settings, kafka));
+            Settings settings = Settings.load(GatewaySettings.ALL, config != null ? config : Settings.fileFromEnvironment(),
+                    System.getenv(), overrides);
+            gateway = IngestGateway.start(GatewayConfig.from(settings, Map.of()));
         } catch (ConfigException e) {
             err.println("cannot start the gateway: " + e.getMessage());
             err.flush();

@@ -24,14 +24,20 @@ class GatewayCommandTest {
     @Test
     void shouldDescribeItsOptions() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("gateway", "--bootstrap-servers", "--registry-url", "--port", "--tokens-file");
+        assertThat(out.toString()).contains("gateway", "--bootstrap", "--registry", "--port", "--tokens-file", "--set");
     }
 
     @Test
     void shouldRefuseToStartNamingTheSettingThatIsWrong(@TempDir Path dir) throws Exception {
         Path settings = Files.writeString(dir.resolve("gateway.properties"), "schema.registry.url=http://127.0.0.1:1\nhttp.prot=4318\n");
-        assertThat(run("--config", settings.toString(), "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(2);
+        assertThat(run("--config", settings.toString(), "--bootstrap", "127.0.0.1:1")).isEqualTo(2);
         assertThat(err.toString()).contains("cannot start the gateway").contains("http.prot");
+    }
+
+    @Test
+    void shouldPassAnySettingWithSetAndNameItWhenItIsWrong() {
+        assertThat(run("--registry", "http://127.0.0.1:1", "--bootstrap", "127.0.0.1:1", "--set", "publish.timeout=soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("publish.timeout").contains("soon");
     }
 
     @Test
