@@ -144,7 +144,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
             } else {
                 Thread.sleep(measured.toMillis());
             }
-            load.close();
+            load.stop();
             LoadGenerator.Result r = load.result();
             print(out, r);
             if (outageAt != null) {

@@ -28,7 +28,7 @@ import java.util.zip.GZIPOutputStream;
  * 5 s), a transport error after 100 ms. Records the status of every answer, the latency of every request after
  * the warm-up, and which requests were acknowledged (their prefixes), for {@link TopicVerifier}.
  */
-public final class LoadGenerator implements AutoCloseable {
+public final class LoadGenerator {
     /**
      * @param endpoint       {@code http://host:port/v1/traces}
      * @param threads        client threads (each with its own connection)
@@ -129,8 +129,7 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     /** Stops the clients after their current request and waits for them. */
-    @Override
-    public void close() throws InterruptedException {
+    public void stop() throws InterruptedException {
         measureToNanos = System.nanoTime();
         running = false;
         for (Worker w : workers) {
@@ -138,7 +137,7 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** The figures so far (call after {@link #close} for the final ones). */
+    /** The figures so far (call after {@link #stop} for the final ones). */
     public Result result() {
         Map<Integer, Long> byStatus = new TreeMap<>();
         statuses.forEach((k, v) -> byStatus.put(k, v.sum()));

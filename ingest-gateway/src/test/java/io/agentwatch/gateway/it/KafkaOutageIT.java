@@ -70,7 +70,7 @@ class KafkaOutageIT {
             Awaitility.await("requests acknowledged after the outage").atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(50)).until(() -> load.statusesByPhase().get("kafka back").getOrDefault(200, 0L) >= 20);
         } finally {
-            load.close();
+            load.stop();
             gateway.close();
         }
         result = load.result();
