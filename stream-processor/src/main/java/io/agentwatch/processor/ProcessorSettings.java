@@ -62,7 +62,7 @@ public final class ProcessorSettings {
                 Setting.of(LIVE_SCOPES, "20000", "live agent scopes kept in memory per task before the least recently used go to RocksDB"),
                 Setting.of(BASELINE_WARMUP, "10", "one-minute panes a baseline learns from before rules may use it"),
                 Setting.of(BASELINE_HALF_LIFE, "30m", "half-life of the baselines' moving averages"),
-                Setting.of(MAX_FUTURE_SKEW, "1d", "an event time further ahead of the wall clock is absurd (dead-lettered)"),
+                Setting.of(MAX_FUTURE_SKEW, "5m", "an event time further ahead of the wall clock is absurd (dead-lettered); it must not move stream time"),
                 Setting.of(REGISTRY_MAX_WAIT, "2m", "how long decoding waits for an unreachable schema registry before restarting the task"),
                 Setting.of(ROCKSDB_MEMORY, "256MB", "off-heap memory shared by all RocksDB stores (block cache and write buffers)"),
                 Setting.of(HTTP_HOST, "127.0.0.1", "address of the HTTP server (metrics, health, queries); 0.0.0.0 in a container"),

@@ -9,20 +9,29 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * 5-byte header come {@code event_id} (a length-prefixed string) and {@code timestamp} (a zig-zag varint), the
  * first two fields of every AgentEvent schema version (fields are never reordered). Costs a few dozen nanoseconds.
  *
- * <p>Never throws and never returns a negative time (Kafka Streams would drop the record silently): anything it
- * cannot read, or an implausible value, falls back to the record's own timestamp; the decode step then
- * dead-letters the record if its event time is really missing or absurd.
+ * <p>Never throws and never returns a negative time (Kafka Streams would drop the record silently). Anything it
+ * cannot read, or an implausible value (before 2000, or further ahead of the wall clock than the allowed skew),
+ * gets the partition's current stream time instead, so that a poison pill can never move stream time (which would
+ * make every following event late); the decode step then dead-letters the record.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
+    private final long maxFutureSkewMs;
+
+    public EventTimeExtractor(long maxFutureSkewMs) {
+        this.maxFutureSkewMs = maxFutureSkewMs;
+    }
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        long fallback = record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
+        long fallback = Math.max(partitionTime, 0);
         if (!(record.value() instanceof byte[] data)) {
             return fallback;
         }
         long ts = read(data);
-        return ts >= AgentEventValidator.EARLIEST_PLAUSIBLE_MS ? ts : fallback;
+        if (ts < AgentEventValidator.EARLIEST_PLAUSIBLE_MS || ts > System.currentTimeMillis() + maxFutureSkewMs) {
+            return fallback;
+        }
+        return ts;
     }
 
     /** The event time in the bytes, or -1 if they do not hold one. */

@@ -66,7 +66,7 @@ public final class AgentwatchTopology {
         KStream<byte[], byte[]> raw = builder.stream(topics.events().name(),
                 Consumed.with(topics.events().keySerde(), topics.events().valueSerde())
                         .withName("ingest-" + topics.events().name())
-                        .withTimestampExtractor(new EventTimeExtractor()));
+                        .withTimestampExtractor(new EventTimeExtractor(settings.maxFutureSkew().toMillis())));
 
         AgentEventValidator validator = new AgentEventValidator(settings.maxFutureSkew().toMillis());
         KStream<String, Ingested> decoded = raw.process(

@@ -94,6 +94,18 @@ class DecodeEventsTest {
     }
 
     @Test
+    void shouldNotLetAPoisonPillMoveStreamTime() {
+        // a record that is not an event, stamped ten hours ahead by its producer, arrives first
+        fixture.sendRaw(null, new byte[] {42, 1, 2, 3}, Instant.ofEpochMilli(Traffic.minute(600)));
+        new Traffic().steps("after-poison", 0, 8, 10, (a, t, n) -> n % 3 == 0 ? Events.error(a, t) : Events.step(a, t)).sendTo(fixture);
+
+        assertThat(fixture.deadLetters()).hasSize(1);
+        assertThat(TopologyFixture.of(fixture.alerts(), "AgentErrorRateHigh", AlertStatus.FIRING))
+                .as("the events after it are not late").hasSize(1);
+        assertThat(fixture.meters.get("agentwatch.events.late").counter().count()).isZero();
+    }
+
+    @Test
     void shouldReadEventTimeFromTheWireBytesWithoutDecoding() {
         byte[] bytes = fixture.serialize(Events.step("a1", 1_793_491_200_123L));
 
