@@ -23,6 +23,7 @@ public final class AgentwatchCli implements Callable<Integer> {
             UpCommand.class,
             io.agentwatch.processor.cli.ProcessorCommand.class,
             io.agentwatch.sink.cli.SinkCommand.class,
+            io.agentwatch.gateway.cli.GatewayCommand.class,
             io.agentwatch.simulator.cli.SimulateCommand.class,
             io.agentwatch.simulator.cli.ScoreCommand.class);
 

@@ -29,8 +29,8 @@ class AgentwatchCliTest {
     @Test
     void shouldListEverySubcommandInTheHelp() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("up ", "demo ", "processor ", "sink ", "simulate ", "score ");
-        assertThat(AgentwatchCli.commandLine().getSubcommands()).containsKeys("up", "demo", "processor", "sink", "simulate", "score");
+        assertThat(out.toString()).contains("up ", "demo ", "processor ", "sink ", "gateway ", "simulate ", "score ");
+        assertThat(AgentwatchCli.commandLine().getSubcommands()).containsKeys("up", "demo", "processor", "sink", "gateway", "simulate", "score");
     }
 
     @Test
