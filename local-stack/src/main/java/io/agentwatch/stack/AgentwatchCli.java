@@ -26,7 +26,8 @@ public final class AgentwatchCli implements Callable<Integer> {
             io.agentwatch.gateway.cli.GatewayCommand.class,
             io.agentwatch.simulator.cli.SimulateCommand.class,
             io.agentwatch.simulator.cli.ScoreCommand.class,
-            BacktestCommand.class);
+            BacktestCommand.class,
+            BenchCommand.class);
 
     @Spec
     CommandSpec spec;
