@@ -53,7 +53,7 @@ public final class ProcessorSettings {
                 Setting.of(STATE_DIR, System.getProperty("java.io.tmpdir") + "/agentwatch/processor-state", "directory of the RocksDB state"),
                 Setting.of(GUARANTEE, "exactly_once_v2", "exactly_once_v2 or at_least_once"),
                 Setting.of(THREADS, "2", "stream threads (one per core is a good start)"),
-                Setting.of(COMMIT_INTERVAL, "1s", "commit interval; alerts also commit as soon as they are written"),
+                Setting.of(COMMIT_INTERVAL, "2s", "commit interval (live state is written at each commit); a written alert also commits at once"),
                 Setting.of(STANDBY_REPLICAS, "0", "standby replicas of each task's state, for fast fail-over"),
                 Setting.of(REPLICATION_FACTOR, "-1", "replication factor of internal topics (-1: the broker default)"),
                 Setting.of(EVALUATION_INTERVAL, "5s", "how often, in event time, window rules are evaluated"),
