@@ -19,13 +19,24 @@ import picocli.CommandLine.Spec;
 public final class AgentwatchCli implements Callable<Integer> {
     /** The subcommands, in help order. One line each. */
     static final List<Class<?>> SUBCOMMANDS = List.of(
+            DemoCommand.class,
             UpCommand.class,
-            DemoCommand.class);
+            io.agentwatch.processor.cli.ProcessorCommand.class,
+            io.agentwatch.sink.cli.SinkCommand.class,
+            io.agentwatch.gateway.cli.GatewayCommand.class,
+            io.agentwatch.simulator.cli.SimulateCommand.class,
+            io.agentwatch.simulator.cli.ScoreCommand.class);
 
     @Spec
     CommandSpec spec;
 
+    /** The CLI's logging configuration (a classpath resource), unless one is given with -Dlogback.configurationFile. */
+    static final String LOGBACK_CONFIG = "agentwatch-cli-logback.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -29,8 +29,8 @@ class AgentwatchCliTest {
     @Test
     void shouldListEverySubcommandInTheHelp() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("up ", "demo ");
-        assertThat(AgentwatchCli.commandLine().getSubcommands()).containsOnlyKeys("up", "demo");
+        assertThat(out.toString()).contains("up ", "demo ", "processor ", "sink ", "gateway ", "simulate ", "score ");
+        assertThat(AgentwatchCli.commandLine().getSubcommands()).containsKeys("up", "demo", "processor", "sink", "gateway", "simulate", "score");
     }
 
     @Test
@@ -42,9 +42,11 @@ class AgentwatchCliTest {
     }
 
     @Test
-    void shouldSayTheDemoIsNotFinished() {
+    void shouldDescribeTheDemoAndItsOwnDataDirectory() {
         assertThat(run("demo", "--help")).isZero();
-        assertThat(out.toString()).contains("NOT FINISHED YET");
+        assertThat(out.toString()).contains("--speed", "--agents", "--exit");
+        String dataDirDefault = AgentwatchCli.commandLine().getSubcommands().get("demo").getCommandSpec().findOption("--data-dir").defaultValue();
+        assertThat(dataDirDefault).endsWith("/.agentwatch/demo");
     }
 
     @Test

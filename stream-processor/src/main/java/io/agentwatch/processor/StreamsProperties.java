@@ -32,6 +32,8 @@ public final class StreamsProperties {
         p.put(BoundedMemoryRocksDb.MEMORY_CONFIG, Long.toString(c.rocksDbMemory()));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         p.put(DeadLetterProcessingHandler.DLQ_TOPIC_CONFIG, c.eventsDeadLetterTopic());
+        // the rule-overrides global store uses the same handler (and Kafka 5 will default to it)
+        p.put("processing.exception.handler.global.enabled", true);
         if (!c.applicationServer().isEmpty()) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, c.applicationServer());
         }

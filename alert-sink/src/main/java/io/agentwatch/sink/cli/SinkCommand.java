@@ -26,10 +26,10 @@ public final class SinkCommand implements Callable<Integer> {
     @Option(names = {"-r", "--routes"}, description = "routes file (YAML); default: the built-in one, which logs every alert")
     Path routes;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers")
+    @Option(names = {"--bootstrap", "--bootstrap-servers"}, description = "Kafka bootstrap servers")
     String bootstrap;
 
-    @Option(names = "--schema-registry-url", description = "schema registry base URL")
+    @Option(names = {"--registry", "--schema-registry-url"}, description = "schema registry base URL (Confluent-compatible)")
     String registry;
 
     @Option(names = "--http-host", description = "address of the page and operations endpoints")

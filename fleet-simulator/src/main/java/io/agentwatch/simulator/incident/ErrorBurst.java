@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * One agent's steps start failing 40% of the time (rate limits, provider errors, tool errors; one retry that
  * fails as often), against a healthy ~0.3%. Detected by AgentErrorRateHigh; the runs that fail with it also
- * lower its success rate.
+ * lower its success rate, and the failed steps and their retries can shift its p95 latency.
  */
 final class ErrorBurst extends Incident {
     static final double ERROR_RATE = 0.40;
@@ -29,7 +29,8 @@ final class ErrorBurst extends Incident {
 
     @Override
     public List<String> sideEffectAlertnames() {
-        return List.of("AgentSuccessRateLow", "AgentQualityDegradation");
+        // failed steps and their retries also change the mix of step latencies enough to look like a spike
+        return List.of("AgentSuccessRateLow", "AgentQualityDegradation", "AgentLatencySpike");
     }
 
     @Override

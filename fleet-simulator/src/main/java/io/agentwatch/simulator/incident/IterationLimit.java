@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Every third run of the agent during the window (the first one included) keeps iterating until it reaches its
  * max_iterations and ends FAILED with error_type max_iterations; healthy runs stop four or more iterations below
- * the limit. Detected by AgentIterationLimitHit; those long runs also raise its latency and lower its success rate.
+ * the limit. Detected by AgentIterationLimitHit; those long runs also raise its latency and lower its success rate and mean confidence.
  */
 final class IterationLimit extends Incident {
     static final int EVERY = 3;
@@ -28,7 +28,8 @@ final class IterationLimit extends Incident {
 
     @Override
     public List<String> sideEffectAlertnames() {
-        return List.of("AgentLatencySpike", "AgentLatencyP95High", "AgentSuccessRateLow");
+        // runs that give up at the limit end FAILED with low confidence, which lowers the agent's mean confidence
+        return List.of("AgentLatencySpike", "AgentLatencyP95High", "AgentSuccessRateLow", "AgentConfidenceDrift");
     }
 
     @Override

@@ -25,9 +25,21 @@ public interface Pacer {
      * @param sleeper   how to wait a number of milliseconds, e.g. {@code Thread::sleep}
      */
     static Pacer realTime(long simulationStartMs, LongSupplier nanoClock, Sleeper sleeper) {
+        return scaled(simulationStartMs, 1.0, nanoClock, sleeper);
+    }
+
+    /**
+     * Like {@link #realTime} but {@code speed} times faster: one simulated minute takes {@code 60 / speed} wall
+     * seconds. With the simulation starting {@code duration} in the past, event times stay behind the wall clock
+     * (as Kafka and the processor require) while a long scenario plays in a short demo.
+     */
+    static Pacer scaled(long simulationStartMs, double speed, LongSupplier nanoClock, Sleeper sleeper) {
+        if (!(speed > 0)) {
+            throw new IllegalArgumentException("speed must be positive, got " + speed);
+        }
         long wallStart = nanoClock.getAsLong();
         return eventTimeMs -> {
-            long dueNanos = wallStart + (eventTimeMs - simulationStartMs) * 1_000_000L;
+            long dueNanos = wallStart + (long) ((eventTimeMs - simulationStartMs) * 1_000_000L / speed);
             long aheadMs = (dueNanos - nanoClock.getAsLong()) / 1_000_000L;
             if (aheadMs > 0) {
                 sleeper.sleep(aheadMs);

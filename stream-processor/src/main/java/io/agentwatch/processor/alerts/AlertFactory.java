@@ -27,6 +27,14 @@ public final class AlertFactory {
             throw new IllegalArgumentException("nothing to emit");
         }
         AlertStatus status = emit == Emit.FIRING ? AlertStatus.FIRING : AlertStatus.RESOLVED;
+        if (status == AlertStatus.FIRING) {
+            state.lastValue = ctx.value;
+            state.lastThreshold = ctx.threshold;
+            state.lastBaseline = ctx.baseline;
+        } else if (Double.isNaN(ctx.value)) {
+            // an occurrence-driven alert resolves with no measurement of its own: report what fired it
+            ctx.numbers(state.lastValue, state.lastThreshold, state.lastBaseline);
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("alertname", rule.alertname());
         labels.put("severity", rule.severity().name().toLowerCase(Locale.ROOT));

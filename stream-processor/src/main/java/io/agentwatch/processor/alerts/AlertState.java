@@ -15,6 +15,10 @@ public final class AlertState {
     long lastSent;
     long lastMatch;
     String causedBy;
+    /** The numbers of the last FIRING record, so that the RESOLVED record can say what was resolved. */
+    double lastValue = Double.NaN;
+    double lastThreshold = Double.NaN;
+    double lastBaseline = Double.NaN;
 
     public Phase phase() {
         return phase;
@@ -48,6 +52,9 @@ public final class AlertState {
         out.varLong(lastSent);
         out.varLong(lastMatch);
         out.optionalString(causedBy);
+        out.doubleValue(lastValue);
+        out.doubleValue(lastThreshold);
+        out.doubleValue(lastBaseline);
     }
 
     public static AlertState decode(ByteReader in) {
@@ -57,6 +64,9 @@ public final class AlertState {
         s.lastSent = in.varLong();
         s.lastMatch = in.varLong();
         s.causedBy = in.optionalString();
+        s.lastValue = in.doubleValue();
+        s.lastThreshold = in.doubleValue();
+        s.lastBaseline = in.doubleValue();
         return s;
     }
 }

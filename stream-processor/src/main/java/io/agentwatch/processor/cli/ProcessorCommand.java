@@ -19,11 +19,11 @@ public final class ProcessorCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "settings file (Java properties; also AGENTWATCH_CONFIG_FILE)")
     Path config;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+    @Option(names = {"--bootstrap", "--bootstrap-servers"}, paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers, e.g. localhost:9092 for the local stack (or bootstrap.servers / KAFKA_BOOTSTRAP_SERVERS)")
     String bootstrap;
 
-    @Option(names = "--registry", paramLabel = "URL",
+    @Option(names = {"--registry", "--schema-registry-url"}, paramLabel = "URL",
             description = "Confluent-compatible schema registry URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7 for the local stack")
     String registry;
 

@@ -70,9 +70,12 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
     private KeyValueStore<String, byte[]> scopes;
     private WindowStorePanes panes;
     private LiveCache<String, ScopeState> cache;
-    private final Set<String> touched = new HashSet<>();
+    /** Scopes with events added since their last evaluation. */
+    private final Set<String> pending = new HashSet<>();
+    /** Scopes with an alert pending or firing. */
     private final Set<String> active = new HashSet<>();
     private final List<String> toEvaluate = new ArrayList<>();
+    private final long intervalMs;
     private final Contribution contribution = new Contribution();
     private final ScopeBindings bindings = new ScopeBindings();
     private final ByteSink buffer = new ByteSink(512);
@@ -91,6 +94,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         this.segmentations = new ArrayList<>(rules.segmentations());
         this.windows = settings.windowMinutes();
         this.paneMs = settings.paneMs();
+        this.intervalMs = settings.evaluationInterval().toMillis();
     }
 
     @Override
@@ -134,6 +138,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             throw new IllegalStateException("scope key mismatch for " + event.getAgentId());
         }
         noteLabels(agent, event);
+        evaluateIfDue(agent, agent, ts);
         if (contributes) {
             addTo(agent, ts, inGrace, event);
             for (Segmentation seg : segmentations) {
@@ -141,12 +146,30 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
                 if (value != null) {
                     String key = ScopeState.key(agent.agentId, seg.id(), value);
                     ScopeState scope = cache.get(key);
+                    evaluateIfDue(scope, agent, ts);
                     addTo(scope, ts, inGrace, event);
                 }
             }
         }
         if (!eventRules.isEmpty()) {
             evaluateEventRules(agent, event, ts);
+        }
+        if (emitted) {
+            emitted = false;
+            context.commit();
+        }
+    }
+
+    /**
+     * Evaluates a scope when its own event time reaches its next evaluation point, before the event that reached it
+     * is added: the outcome depends only on this scope's events, not on how partitions interleave or when the
+     * task's stream time moves, so a replay (backtest) evaluates every scope at the same points as the live run.
+     */
+    private void evaluateIfDue(ScopeState scope, ScopeState agent, long ts) {
+        if (ts >= scope.nextEvaluation) {
+            long boundary = Math.floorDiv(ts, intervalMs) * intervalMs;
+            evaluateScope(scope, agent, boundary);
+            scope.nextEvaluation = boundary + intervalMs;
         }
     }
 
@@ -170,7 +193,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             scope.recordDirty = true;
             cache.markDirty(scope.scope);
         }
-        touched.add(scope.scope);
+        pending.add(scope.scope);
     }
 
     private void noteLabels(ScopeState agent, AgentEvent event) {
@@ -206,48 +229,31 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         }
     }
 
-    private void evaluate(long now) {
-        long paneStart = Math.floorDiv(now, paneMs) * paneMs;
+    /**
+     * The event-time tick, for scopes whose own events have stopped or fallen behind: a scope with new events or an
+     * active alert (an agent that went quiet must still see its alert resolve) is evaluated at the last evaluation
+     * point before {@code stream time - grace}, if its own events have not evaluated it there. Behind that watermark
+     * no event of the scope can still count (later ones are late), so the outcome does not depend on when the tick
+     * runs: the same input gives the same alerts in a replay.
+     */
+    private void evaluate(long streamTime) {
+        long now = Math.floorDiv(streamTime - settings.grace().toMillis(), intervalMs) * intervalMs;
         toEvaluate.clear();
-        toEvaluate.addAll(touched);
+        toEvaluate.addAll(pending);
         for (String scope : active) {
-            if (!touched.contains(scope)) {
+            if (!pending.contains(scope)) {
                 toEvaluate.add(scope);
             }
         }
-        touched.clear();
         loadTimestamp = now;
         for (String key : toEvaluate) {
             ScopeState scope = cache.get(key);
-            scope.windows.rollTo(paneStart, key, panes, scope);
+            if (scope.nextEvaluation > now) {
+                continue;
+            }
             ScopeState agent = scope.isAgentScope() ? scope : cache.get(scope.agentId);
-            bindings.at(scope, agent.baselines, settings.baselineWarmup(), null);
-            String segmentationId = scope.isAgentScope() ? "" : key.substring(key.indexOf(ScopeState.SEPARATOR) + 1, key.lastIndexOf(ScopeState.SEPARATOR));
-            for (RuleDefinition rule : windowRules) {
-                if (rule.segmentation().id().equals(segmentationId)) {
-                    evaluateWindowRule(rule, scope, agent, now, paneStart);
-                }
-            }
-            if (scope.isAgentScope()) {
-                for (RuleDefinition rule : eventRules) {
-                    AlertState state = scope.alerts.get(rule.id());
-                    if (state != null && state.isActive()) {
-                        EffectiveRule eff = resolver.resolve(rule, scope.agentId);
-                        Emit emit = eff.enabled() ? AlertLifecycle.expire(state, now, eff.definition().resolveAfter()) : AlertLifecycle.end(state);
-                        if (emit != Emit.NOTHING) {
-                            scope.recordDirty = true;
-                            cache.markDirty(key);
-                            emit(eff.definition(), state, emit, now, context(eff, scope, null));
-                        }
-                    }
-                }
-            }
-            updateEvidenceThresholds(scope, agent);
-            if (scope.hasActiveAlert()) {
-                active.add(key);
-            } else {
-                active.remove(key);
-            }
+            evaluateScope(scope, agent, now);
+            scope.nextEvaluation = now + intervalMs;
         }
         metrics.eventsProcessed(processed);
         metrics.lateEvents(late);
@@ -256,6 +262,40 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         if (emitted) {
             emitted = false;
             context.commit();
+        }
+    }
+
+    private void evaluateScope(ScopeState scope, ScopeState agent, long now) {
+        String key = scope.scope;
+        long paneStart = Math.floorDiv(now, paneMs) * paneMs;
+        scope.windows.rollTo(paneStart, key, panes, scope);
+        bindings.at(scope, agent.baselines, settings.baselineWarmup(), null);
+        String segmentationId = scope.isAgentScope() ? "" : key.substring(key.indexOf(ScopeState.SEPARATOR) + 1, key.lastIndexOf(ScopeState.SEPARATOR));
+        for (RuleDefinition rule : windowRules) {
+            if (rule.segmentation().id().equals(segmentationId)) {
+                evaluateWindowRule(rule, scope, agent, now, paneStart);
+            }
+        }
+        if (scope.isAgentScope()) {
+            for (RuleDefinition rule : eventRules) {
+                AlertState state = scope.alerts.get(rule.id());
+                if (state != null && state.isActive()) {
+                    EffectiveRule eff = resolver.resolve(rule, scope.agentId);
+                    Emit emit = eff.enabled() ? AlertLifecycle.expire(state, now, eff.definition().resolveAfter()) : AlertLifecycle.end(state);
+                    if (emit != Emit.NOTHING) {
+                        scope.recordDirty = true;
+                        cache.markDirty(key);
+                        emit(eff.definition(), state, emit, now, context(eff, scope, null));
+                    }
+                }
+            }
+        }
+        updateEvidenceThresholds(scope, agent);
+        pending.remove(key);
+        if (scope.hasActiveAlert()) {
+            active.add(key);
+        } else {
+            active.remove(key);
         }
     }
 
