@@ -13,6 +13,10 @@ import io.agentwatch.testsupport.KafkaStackExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,18 +41,21 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The stream processor and the alert sink run as their images run them (the Dockerfiles' ENTRYPOINT, ENV and
+ * The ingest gateway, the stream processor and the alert sink run as their images run them (the Dockerfiles' ENTRYPOINT, ENV and
  * HEALTHCHECK, outside a container: no Docker engine is needed) against the real broker and registry, with the
  * environment the compose file and the pod specs give them (static membership from KAFKA_GROUP_INSTANCE_ID
- * included). A little traffic makes every kind of series appear: events processed, an alert, a dead letter, a
- * delivery, a retry, a refused delivery. Then the healthchecks must pass, and every metric that a panel of the
- * Grafana dashboard queries must be in the services' /metrics. SIGTERM must stop both within their close budget.
+ * included). A little traffic makes every kind of series appear: JSON events through the gateway, events
+ * processed, an alert, a dead letter, a delivery, a retry, a refused delivery. Then the healthchecks must pass, and
+ * every metric that a panel of the Grafana dashboard or a Prometheus alert rule (docker/prometheus/rules) queries
+ * must be in the services' /metrics. SIGTERM must stop each within its close budget.
  */
 @ExtendWith(KafkaStackExtension.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class ImagesAndDashboardIT {
     /** Under target/ rather than a JUnit temp dir: it holds symbolic links to the built jars, and the logs stay for a look. */
     private Path work;
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final List<ImageRun> runs = new ArrayList<>();
     private HttpServer receivers;
@@ -135,7 +142,19 @@ class ImagesAndDashboardIT {
         sinkEnv.put("REFUSING_URL", hooks + "/refusing");
         sinkEnv.put("JDK_JAVA_OPTIONS", "-Xmx256m");
 
-        // when: both run as their images do, and traffic flows
+        int gatewayPort = freePort();
+        Map<String, String> gatewayEnv = new LinkedHashMap<>();
+        gatewayEnv.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+        gatewayEnv.put("AGENTWATCH_SCHEMA_REGISTRY_URL", stack.registryUrl());
+        gatewayEnv.put("AGENTWATCH_EVENTS_TOPIC", events);
+        gatewayEnv.put("AGENTWATCH_HTTP_PORT", Integer.toString(gatewayPort));
+        gatewayEnv.put("AGENTWATCH_HTTP_THREADS", "4");
+        gatewayEnv.put("JDK_JAVA_OPTIONS", "-Xmx256m");
+
+        // when: the three run as their images do, and traffic flows
+        ImageRun gateway = ImageRun.of("ingest-gateway", work, gatewayEnv);
+        runs.add(gateway);
+        gateway.start();
         ImageRun processor = ImageRun.of("stream-processor", work, processorEnv);
         runs.add(processor);
         processor.start();
@@ -143,10 +162,19 @@ class ImagesAndDashboardIT {
         runs.add(sink);
         sink.start();
         produce(stack, events);
+        String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
+        Await.atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            assertThat(gateway.alive()).as("gateway alive; log:\n%s", gateway.logTail()).isTrue();
+            return gateway.healthcheck() == 0 && status(gatewayUrl + "/ready") == 200;
+        });
+        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(jsonEvents())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as("POST /v1/events: %s", posted.body()).isEqualTo(200);
 
         String processorUrl = "http://127.0.0.1:" + processorPort;
         String sinkUrl = "http://127.0.0.1:" + sinkPort;
-        Scrape[] last = new Scrape[2];
+        Scrape[] last = new Scrape[3];
         Await.atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> {
             assertThat(processor.alive()).as("processor alive; log:\n%s", processor.logTail()).isTrue();
             assertThat(sink.alive()).as("sink alive; log:\n%s", sink.logTail()).isTrue();
@@ -156,7 +184,11 @@ class ImagesAndDashboardIT {
             } catch (IOException e) {
                 return false;
             }
+            last[2] = Scrape.get(gatewayUrl);
             return last[0].value("agentwatch_alerts_emitted_total", "status=\"firing\"") >= 1
+                    && last[2].value("agentwatch_gateway_events_published_total", "source=\"json\"") >= 20
+                    // 301 produced directly: more means the gateway's events reached the processor
+                    && last[0].value("agentwatch_events_processed_total") >= 310
                     && last[0].value("agentwatch_events_dead_lettered_total") >= 1
                     && last[1].value("agentwatch_sink_deliveries_total", "outcome=\"delivered\"") >= 1
                     && last[1].value("agentwatch_sink_deliveries_total", "outcome=\"dead_lettered\"") >= 1
@@ -166,19 +198,24 @@ class ImagesAndDashboardIT {
         Await.atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3)).until(() -> {
             last[0] = Scrape.get(processorUrl);
             last[1] = Scrape.get(sinkUrl);
-            return missing(Dashboard.load(), union(last)).isEmpty();
+            last[2] = Scrape.get(gatewayUrl);
+            return missing(Dashboard.load(), union(last)).isEmpty() && missingInRules(union(last)).isEmpty();
         });
 
         // then
         Path out = Files.createDirectories(Repo.path("deploy-tests/target/scrapes"));
         Files.writeString(out.resolve("stream-processor.prom"), last[0].text());
         Files.writeString(out.resolve("alert-sink.prom"), last[1].text());
+        Files.writeString(out.resolve("ingest-gateway.prom"), last[2].text());
         assertThat(missing(Dashboard.load(), union(last))).as("dashboard queries naming metrics the services do not export").isEmpty();
+        assertThat(missingInRules(union(last))).as("alert rules naming metrics the services do not export").isEmpty();
         assertThat(processor.healthcheck()).as("processor HEALTHCHECK").isZero();
         assertThat(sink.healthcheck()).as("sink HEALTHCHECK").isZero();
+        assertThat(gateway.healthcheck()).as("gateway HEALTHCHECK").isZero();
 
         assertThat(processor.stop(Duration.ofSeconds(40))).as("processor stops on SIGTERM within close.timeout; log:\n%s", processor.logTail()).isNotEqualTo(-1);
         assertThat(sink.stop(Duration.ofSeconds(30))).as("sink stops on SIGTERM within shutdown.timeout").isNotEqualTo(-1);
+        assertThat(gateway.stop(Duration.ofSeconds(40))).as("gateway stops on SIGTERM within shutdown.timeout").isNotEqualTo(-1);
         assertThat(processor.healthcheck()).as("the HEALTHCHECK fails once the service is gone").isNotZero();
     }
 
@@ -195,6 +232,45 @@ class ImagesAndDashboardIT {
             }
         }
         return missing;
+    }
+
+    /** Rule name -> the metric names its expression queries that no scrape holds ('up' is Prometheus' own). */
+    static Map<String, Set<String>> missingInRules(Set<String> exported) {
+        Map<String, Set<String>> missing = new LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode group : Yaml.single(Repo.path("docker/prometheus/rules/agentwatch.yml")).path("groups")) {
+            for (com.fasterxml.jackson.databind.JsonNode rule : group.path("rules")) {
+                for (String name : PromQl.metricNames(rule.path("expr").asText())) {
+                    if (!name.equals("up") && !exported.contains(name)) {
+                        missing.computeIfAbsent(rule.path("alert").asText(), t -> new TreeSet<>()).add(name);
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    /** Twenty events as the gateway's JSON endpoint takes them (NDJSON), of a fourth agent, newer than the rest. */
+    private static String jsonEvents() {
+        StringBuilder out = new StringBuilder();
+        long now = Instant.now().toEpochMilli();
+        for (int i = 0; i < 20; i++) {
+            out.append("{\"agent_id\":\"gateway-agent\",\"timestamp\":").append(now + i * 1_000L)
+                    .append(",\"tenant\":\"acme\",\"session_id\":\"s-gw\",\"trace_id\":\"").append(String.format("%032x", now + i))
+                    .append("\",\"span_id\":\"").append(String.format("%016x", now + i))
+                    .append("\",\"operation\":\"CHAT\",\"status\":\"OK\",\"latency_ms\":700,\"input_tokens\":500,\"output_tokens\":90}\n");
+        }
+        return out.toString();
+    }
+
+    private static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private static Set<String> union(Scrape... scrapes) {

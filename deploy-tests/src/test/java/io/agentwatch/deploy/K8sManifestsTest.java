@@ -46,6 +46,7 @@ class K8sManifestsTest {
                 assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).as("%s readiness", at).isEqualTo("/ready");
                 assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).as("%s liveness", at).isEqualTo("/health");
                 assertThat(Checks.unpinned(c.path("image").asText())).as("%s image", at).isNull();
+                assertThat(undefinedReferences(c)).as("%s: $(VAR) references to variables defined later or not at all", at).isEmpty();
             }
         }
     }
@@ -196,6 +197,13 @@ class K8sManifestsTest {
                 Service service = Service.byId(c.path("name").asText()).orElseThrow(() -> new AssertionError(dir + ": unknown container " + c.path("name")));
                 Map<String, String> env = r.environment(c);
                 assertThat(service.unknownSettings(env)).as("%s %s: AGENTWATCH_* variables no setting declares", dir, service.id).isEmpty();
+                for (io.agentwatch.service.Setting s : service.settings) {
+                    if (s.key().endsWith("topic")) {
+                        String topic = service.effective(env, s.key());
+                        assertThat(r.kind("KafkaTopic")).as("%s %s: %s = %s is a KafkaTopic", dir, service.id, s.key(), topic)
+                                .anySatisfy(t -> assertThat(t.path("spec").path("topicName").asText()).isEqualTo(topic));
+                    }
+                }
                 int appPort = Integer.parseInt(service.effective(env, "http.port"));
                 assertThat(service.effective(env, "http.host")).as("%s %s listens beyond loopback", dir, service.id).isEqualTo("0.0.0.0");
                 for (String probe : List.of("readinessProbe", "livenessProbe")) {
@@ -219,7 +227,7 @@ class K8sManifestsTest {
             List<ObjectNode> scraped = r.kind("Service").stream()
                     .filter(s -> labelsMatch(m.path("spec").path("selector").path("matchLabels"), s.path("metadata").path("labels"))).toList();
             assertThat(scraped).extracting(s -> s.path("metadata").path("name").asText()).as("%s: services the ServiceMonitor scrapes", dir)
-                    .containsExactlyInAnyOrder("stream-processor-headless", "alert-sink");
+                    .containsExactlyInAnyOrder("stream-processor-headless", "alert-sink", "ingest-gateway");
             for (JsonNode ep : m.path("spec").path("endpoints")) {
                 assertThat(ep.path("path").asText()).isEqualTo("/metrics");
                 for (ObjectNode s : scraped) {
@@ -238,6 +246,22 @@ class K8sManifestsTest {
             }
         }
         return !selector.isEmpty();
+    }
+
+    /** $(VAR) references in env values that no earlier env entry defines (the kubelet would pass them literally). */
+    static List<String> undefinedReferences(JsonNode container) {
+        List<String> defined = new ArrayList<>();
+        List<String> undefined = new ArrayList<>();
+        for (JsonNode e : container.path("env")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(e.path("value").asText());
+            while (m.find()) {
+                if (!defined.contains(m.group(1))) {
+                    undefined.add(e.path("name").asText() + " -> " + m.group(1));
+                }
+            }
+            defined.add(e.path("name").asText());
+        }
+        return undefined;
     }
 
     static JsonNode topic(Rendered r, String topicName) {

@@ -1,5 +1,6 @@
 package io.agentwatch.deploy;
 
+import io.agentwatch.gateway.GatewaySettings;
 import io.agentwatch.processor.ProcessorSettings;
 import io.agentwatch.service.Setting;
 import io.agentwatch.sink.SinkSettings;
@@ -15,15 +16,18 @@ import java.util.stream.Collectors;
  */
 enum Service {
     STREAM_PROCESSOR("stream-processor", "io.agentwatch.processor.ProcessorMain", ProcessorSettings.all()),
-    ALERT_SINK("alert-sink", "io.agentwatch.sink.AlertSinkMain", SinkSettings.ALL);
+    ALERT_SINK("alert-sink", "io.agentwatch.sink.AlertSinkMain", SinkSettings.ALL),
+    INGEST_GATEWAY("ingest-gateway", "io.agentwatch.gateway.IngestGatewayMain", GatewaySettings.ALL);
 
     final String id;
     final String mainClass;
     final Map<String, Setting> byEnv;
+    final List<Setting> settings;
 
     Service(String id, String mainClass, List<Setting> settings) {
         this.id = id;
         this.mainClass = mainClass;
+        this.settings = settings;
         this.byEnv = settings.stream().collect(Collectors.toMap(Setting::envName, s -> s));
     }
 
