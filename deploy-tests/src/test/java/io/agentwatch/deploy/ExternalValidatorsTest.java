@@ -19,8 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The real tools, where installed (.ci/run installs yamllint, promtool, amtool and docker-compose from Debian;
- * kubectl comes with the machine image): yamllint on every YAML file of docker/ and k8s/, {@code kubectl kustomize}
+ * The real tools, where installed (.ci/run installs yamllint, promtool, amtool and docker-compose from Debian and
+ * dockerfile-utils from npm; kubectl comes with the machine image): yamllint on every YAML file of docker/ and
+ * k8s/, the Dockerfile linter on the three Dockerfiles, {@code kubectl kustomize}
  * on each overlay (and its output equal to this module's own render, so that the invariants were checked on
  * what kustomize really produces), promtool on the Prometheus config and rules, amtool on the Alertmanager
  * config, {@code docker-compose config} on the compose files. A missing tool skips its test, with the reason.
@@ -76,6 +77,14 @@ class ExternalValidatorsTest {
         } else if (node != null && node.isArray()) {
             node.forEach(ExternalValidatorsTest::sortKeyedLists);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stream-processor", "alert-sink", "ingest-gateway"})
+    void shouldPassTheDockerfileLinter(String service) throws Exception {
+        Result r = run(Repo.root(), "dockerfile-utils", "lint", "docker/" + service + "/Dockerfile");
+        assertThat(r.code()).as("dockerfile-utils lint docker/%s/Dockerfile:\n%s", service, r.output()).isZero();
+        assertThat(r.output().strip()).as("no warnings either").isEmpty();
     }
 
     @Test
