@@ -25,7 +25,9 @@ public final class AgentwatchCli implements Callable<Integer> {
             io.agentwatch.sink.cli.SinkCommand.class,
             io.agentwatch.gateway.cli.GatewayCommand.class,
             io.agentwatch.simulator.cli.SimulateCommand.class,
-            io.agentwatch.simulator.cli.ScoreCommand.class);
+            io.agentwatch.simulator.cli.ScoreCommand.class,
+            BacktestCommand.class,
+            BenchCommand.class);
 
     @Spec
     CommandSpec spec;

@@ -25,14 +25,27 @@ final class StringCache {
         }
         int slot = (h ^ (h >>> 15)) & (SLOTS - 1);
         Entry e = table[slot];
-        if (e != null && e.bytes.length == len && Arrays.equals(e.bytes, 0, len, buf, off, off + len)) {
+        if (e != null && e.hash == h && sameBytes(e.bytes, buf, off, len)) {
             return e.value;
         }
         String s = new String(buf, off, len, StandardCharsets.UTF_8);
-        table[slot] = new Entry(Arrays.copyOfRange(buf, off, off + len), s);
+        table[slot] = new Entry(Arrays.copyOfRange(buf, off, off + len), h, s);
         return s;
     }
 
-    private record Entry(byte[] bytes, String value) {
+    /** A plain loop: for the short ids cached here it beats Arrays.equals, whose vectorized stub costs more to enter. */
+    private static boolean sameBytes(byte[] cached, byte[] buf, int off, int len) {
+        if (cached.length != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (cached[i] != buf[off + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Entry(byte[] bytes, int hash, String value) {
     }
 }

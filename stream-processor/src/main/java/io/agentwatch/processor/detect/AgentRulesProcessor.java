@@ -11,6 +11,8 @@ import io.agentwatch.processor.rules.BaselineMetric;
 import io.agentwatch.processor.rules.EffectiveRule;
 import io.agentwatch.processor.rules.RuleDefinition;
 import io.agentwatch.processor.rules.RuleKind;
+import io.agentwatch.processor.rules.AgentRules;
+import io.agentwatch.processor.rules.OverridesVersion;
 import io.agentwatch.processor.rules.RuleResolver;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.rules.Segmentation;
@@ -84,13 +86,16 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
     private long late;
     private boolean emitted;
 
-    public AgentRulesProcessor(RuleSet rules, AgentRulesSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
+    public AgentRulesProcessor(RuleSet rules, AgentRulesSettings settings, OverridesVersion overrides, ProcessorMetrics metrics) {
         this.rules = rules;
         this.settings = settings;
-        this.resolver = resolver;
         this.metrics = metrics;
         this.windowRules = rules.ofKind(RuleKind.WINDOW);
         this.eventRules = rules.ofKind(RuleKind.EVENT);
+        List<RuleDefinition> all = new ArrayList<>(windowRules);
+        all.addAll(eventRules);
+        // window rules are indexes 0..w-1 of the resolver, event rules w..w+e-1
+        this.resolver = new RuleResolver(all, overrides, metrics);
         this.segmentations = new ArrayList<>(rules.segmentations());
         this.windows = settings.windowMinutes();
         this.paneMs = settings.paneMs();
@@ -103,8 +108,8 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         this.scopes = context.getStateStore(StoreNames.AGENT_SCOPES);
         WindowStore<String, byte[]> paneStore = context.getStateStore(StoreNames.AGENT_PANES);
         this.panes = new WindowStorePanes(paneStore);
-        KeyValueStore<String, AlertRule> overrides = context.getStateStore(StoreNames.RULE_OVERRIDES);
-        resolver.bind(overrides);
+        KeyValueStore<String, AlertRule> overrideStore = context.getStateStore(StoreNames.RULE_OVERRIDES);
+        resolver.bind(overrideStore);
         this.cache = new LiveCache<>(settings.liveScopes(), this::load, this::write);
         CommitHookStore hook = context.getStateStore(StoreNames.AGENT_RULES_HOOK);
         hook.register(this::beforeCommit);
@@ -209,8 +214,10 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
 
     private void evaluateEventRules(ScopeState agent, AgentEvent event, long ts) {
         bindings.at(agent, agent.baselines, settings.baselineWarmup(), event);
-        for (RuleDefinition rule : eventRules) {
-            EffectiveRule eff = resolver.resolve(rule, agent.agentId);
+        AgentRules agentRules = rulesOf(agent);
+        for (int i = 0; i < eventRules.size(); i++) {
+            RuleDefinition rule = eventRules.get(i);
+            EffectiveRule eff = agentRules.get(windowRules.size() + i);
             if (!eff.enabled() || !eff.condition().test(bindings)) {
                 continue;
             }
@@ -271,16 +278,19 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         scope.windows.rollTo(paneStart, key, panes, scope);
         bindings.at(scope, agent.baselines, settings.baselineWarmup(), null);
         String segmentationId = scope.isAgentScope() ? "" : key.substring(key.indexOf(ScopeState.SEPARATOR) + 1, key.lastIndexOf(ScopeState.SEPARATOR));
-        for (RuleDefinition rule : windowRules) {
+        AgentRules agentRules = rulesOf(scope);
+        for (int i = 0; i < windowRules.size(); i++) {
+            RuleDefinition rule = windowRules.get(i);
             if (rule.segmentation().id().equals(segmentationId)) {
-                evaluateWindowRule(rule, scope, agent, now, paneStart);
+                evaluateWindowRule(agentRules.get(i), rule, scope, agent, now, paneStart);
             }
         }
         if (scope.isAgentScope()) {
-            for (RuleDefinition rule : eventRules) {
+            for (int i = 0; i < eventRules.size(); i++) {
+                RuleDefinition rule = eventRules.get(i);
                 AlertState state = scope.alerts.get(rule.id());
                 if (state != null && state.isActive()) {
-                    EffectiveRule eff = resolver.resolve(rule, scope.agentId);
+                    EffectiveRule eff = agentRules.get(windowRules.size() + i);
                     Emit emit = eff.enabled() ? AlertLifecycle.expire(state, now, eff.definition().resolveAfter()) : AlertLifecycle.end(state);
                     if (emit != Emit.NOTHING) {
                         scope.recordDirty = true;
@@ -299,8 +309,17 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         }
     }
 
-    private void evaluateWindowRule(RuleDefinition rule, ScopeState scope, ScopeState agent, long now, long paneStart) {
-        EffectiveRule eff = resolver.resolve(rule, scope.agentId);
+    /** The scope's rules as of the current overrides, kept in its live state. */
+    private AgentRules rulesOf(ScopeState scope) {
+        AgentRules r = scope.rules;
+        if (r == null || r.version() != resolver.version()) {
+            r = resolver.forAgent(scope.agentId);
+            scope.rules = r;
+        }
+        return r;
+    }
+
+    private void evaluateWindowRule(EffectiveRule eff, RuleDefinition rule, ScopeState scope, ScopeState agent, long now, long paneStart) {
         AlertState state = scope.alerts.get(rule.id());
         boolean wasActive = state != null && state.isActive();
         RuleDefinition def = eff.definition();

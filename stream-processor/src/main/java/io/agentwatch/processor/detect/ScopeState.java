@@ -34,6 +34,8 @@ final class ScopeState implements WindowState.SealListener {
     /** Tokens at or above which a step counts as token evidence; updated on each evaluation. */
     double tokenThreshold = Double.POSITIVE_INFINITY;
     boolean recordDirty;
+    /** The agent's effective rules as of the overrides version they carry (not kept). */
+    io.agentwatch.processor.rules.AgentRules rules;
     /** Event time at or after which this scope is next evaluated (not kept: evaluating again is harmless). */
     long nextEvaluation = Long.MIN_VALUE;
     /** Baseline smoothing per pane; set by the processor that owns the state. */

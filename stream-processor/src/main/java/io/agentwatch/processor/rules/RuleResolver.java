@@ -3,6 +3,8 @@ package io.agentwatch.processor.rules;
 import io.agentwatch.processor.ProcessorMetrics;
 import io.agentwatch.schema.AlertRule;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -10,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Resolves what a rule means for one agent: the rules file's definition, then the override keyed {@code <rule id>}
- * (all agents), then the one keyed {@code <rule id>/<agent id>}. Results are cached per processor and dropped when
- * {@link OverridesVersion} moves, so a hot path lookup is one hash-map get. An override that does not make a valid
- * rule is ignored, counted and logged once, and the rule keeps its previous meaning.
+ * (all agents), then the one keyed {@code <rule id>/<agent id>}. The rules a processor evaluates are numbered once;
+ * {@link #forAgent} gives an agent's {@link AgentRules}, which the processor keeps in the agent's live state, so the
+ * hot path resolves a rule with an array access. Everything is dropped when {@link OverridesVersion} moves. An
+ * override that does not make a valid rule is ignored, counted and logged, and the rule keeps the file's meaning.
  */
 public final class RuleResolver {
     private static final Logger log = LoggerFactory.getLogger(RuleResolver.class);
@@ -20,13 +23,54 @@ public final class RuleResolver {
     private final OverridesVersion version;
     private final ProcessorMetrics metrics;
     private ReadOnlyKeyValueStore<String, AlertRule> overrides;
-    private final Map<String, EffectiveRule> cache = new HashMap<>();
-    private final Map<String, EffectiveRule> defaults = new HashMap<>();
+    private final List<RuleDefinition> rules;
+    private final Map<RuleDefinition, Integer> indexes = new IdentityHashMap<>();
+    private final Map<String, AgentRules> agents = new HashMap<>();
+    private final EffectiveRule[] defaults;
     private long seenVersion = -1;
 
-    public RuleResolver(OverridesVersion version, ProcessorMetrics metrics) {
+    /** @param rules every rule the owning processor evaluates; their positions are their indexes */
+    public RuleResolver(List<RuleDefinition> rules, OverridesVersion version, ProcessorMetrics metrics) {
+        this.rules = List.copyOf(rules);
         this.version = version;
         this.metrics = metrics;
+        this.defaults = new EffectiveRule[rules.size()];
+        for (int i = 0; i < this.rules.size(); i++) {
+            indexes.put(this.rules.get(i), i);
+            defaults[i] = new EffectiveRule(this.rules.get(i), compileOrNull(this.rules.get(i)));
+        }
+    }
+
+    /** The index of a rule given to the constructor. */
+    public int indexOf(RuleDefinition rule) {
+        Integer i = indexes.get(rule);
+        if (i == null) {
+            throw new IllegalArgumentException("rule " + rule.id() + " is not one of this resolver's rules");
+        }
+        return i;
+    }
+
+    /** The current version of the overrides; an {@link AgentRules} of another version is stale. */
+    public long version() {
+        return version.get();
+    }
+
+    /** The agent's rules as of the current overrides. */
+    public AgentRules forAgent(String agentId) {
+        long v = version.get();
+        if (v != seenVersion) {
+            agents.clear();
+            seenVersion = v;
+        }
+        AgentRules r = agents.get(agentId);
+        if (r == null) {
+            if (agents.size() > 200_000) {
+                agents.clear();
+            }
+            r = new AgentRules(this, agentId, v, rules.size());
+            agents.put(agentId, r);
+        }
+        return r;
     }
 
     /** Binds the global rules store (null when the topology runs without one). */
@@ -34,27 +78,14 @@ public final class RuleResolver {
         this.overrides = overrides;
     }
 
+    /** One rule for one agent (convenience; hot paths keep the agent's {@link AgentRules}). */
     public EffectiveRule resolve(RuleDefinition rule, String agentId) {
-        long v = version.get();
-        if (v != seenVersion) {
-            cache.clear();
-            seenVersion = v;
-        }
-        String key = rule.id() + '/' + agentId;
-        EffectiveRule hit = cache.get(key);
-        if (hit != null) {
-            return hit;
-        }
-        EffectiveRule resolved = compute(rule, agentId);
-        if (cache.size() > 200_000) {
-            cache.clear();
-        }
-        cache.put(key, resolved);
-        return resolved;
+        return forAgent(agentId).get(indexOf(rule));
     }
 
-    private EffectiveRule compute(RuleDefinition rule, String agentId) {
-        EffectiveRule base = defaults.computeIfAbsent(rule.id(), id -> new EffectiveRule(rule, compileOrNull(rule)));
+    EffectiveRule compute(int index, String agentId) {
+        RuleDefinition rule = rules.get(index);
+        EffectiveRule base = defaults[index];
         if (overrides == null) {
             return base;
         }

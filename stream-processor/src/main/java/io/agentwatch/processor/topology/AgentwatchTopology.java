@@ -7,7 +7,6 @@ import io.agentwatch.processor.ingest.DecodeEventsProcessor;
 import io.agentwatch.processor.ingest.EventTimeExtractor;
 import io.agentwatch.processor.ingest.Ingested;
 import io.agentwatch.processor.rules.OverridesVersion;
-import io.agentwatch.processor.rules.RuleResolver;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.rules.RulesStoreUpdater;
 import io.agentwatch.processor.state.CommitHookStoreBuilder;
@@ -108,7 +107,7 @@ public final class AgentwatchTopology {
         builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_RULES_HOOK));
 
         KStream<String, Alert> alerts = events.process(
-                () -> new AgentRulesProcessor(rules, agentRules, new RuleResolver(overridesVersion, metrics), metrics),
+                () -> new AgentRulesProcessor(rules, agentRules, overridesVersion, metrics),
                 Named.as("evaluate-agent-rules"),
                 StoreNames.AGENT_PANES, StoreNames.AGENT_SCOPES, StoreNames.AGENT_RULES_HOOK);
 
