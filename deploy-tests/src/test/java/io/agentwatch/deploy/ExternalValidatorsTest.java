@@ -1,7 +1,6 @@
 package io.agentwatch.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * k8s/, the Dockerfile linter on the three Dockerfiles, {@code kubectl kustomize}
  * on each overlay (and its output equal to this module's own render, so that the invariants were checked on
  * what kustomize really produces), promtool on the Prometheus config and rules, amtool on the Alertmanager
- * config, {@code docker-compose config} on the compose files. A missing tool skips its test, with the reason.
+ * config, {@code docker-compose config} on the compose files. A missing tool fails its test: .ci/run installs them all.
  */
 class ExternalValidatorsTest {
 
@@ -121,9 +120,12 @@ class ExternalValidatorsTest {
     record Result(int code, String output) {
     }
 
-    /** Runs the tool (skipping the test when it is not installed); its exit code and its output. */
+    /**
+     * Runs the tool; its exit code and its output. A tool that is not installed fails the test (a skipped check
+     * would pass silently): .ci/run installs every one of them.
+     */
     private static Result run(Path dir, String... command) throws IOException, InterruptedException {
-        assumeTrue(onPath(command[0]), command[0] + " is not installed (see .ci/run and deploy-tests' README notes)");
+        assertThat(onPath(command[0])).as(command[0] + " is not installed: run .ci/run (or install it as it does)").isTrue();
         Path out = Files.createTempFile("validator", ".out");
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
