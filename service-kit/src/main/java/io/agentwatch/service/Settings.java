@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A service's effective configuration, immutable once loaded. Sources, strongest first: environment variables
@@ -29,6 +31,9 @@ import java.util.TreeMap;
  * Kafka property that carries a credential.
  */
 public final class Settings {
+    private static final Logger log = LoggerFactory.getLogger(Settings.class);
+    /** AGENTWATCH_* variables that are not settings of a service. */
+    private static final Set<String> GENERAL_VARIABLES = Set.of("AGENTWATCH_CONFIG_FILE", "AGENTWATCH_HOME");
     /** Environment variables that Kafka's own scripts use; they are not client properties. */
     private static final Set<String> KAFKA_SCRIPT_VARS = Set.of(
             "KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JMX_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS",
@@ -116,7 +121,22 @@ public final class Settings {
                 throw new ConfigException("missing required setting " + s.display() + ": " + s.description());
             }
         }
+        warnAboutUnknownVariables(declared, env);
         return new Settings(Map.copyOf(declared), values, origins, kafka);
+    }
+
+    /** A misspelled AGENTWATCH_* variable would otherwise be ignored without a word (it may belong to another service). */
+    private static void warnAboutUnknownVariables(Map<String, Setting> declared, Map<String, String> env) {
+        Set<String> known = new java.util.HashSet<>(GENERAL_VARIABLES);
+        for (Setting s : declared.values()) {
+            known.add(s.envName());
+            known.add(s.envName() + "_FILE");
+        }
+        for (String name : new java.util.TreeSet<>(env.keySet())) {
+            if (name.startsWith(Setting.ENV_PREFIX) && !known.contains(name)) {
+                log.warn("the environment variable {} is not a setting of this service and is ignored (a typo?)", name);
+            }
+        }
     }
 
     /** The settings file named by {@code AGENTWATCH_CONFIG_FILE}, or null. */
