@@ -70,6 +70,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
 
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, byte[]> scopes;
+    private KeyValueStore<String, byte[]> evaluations;
     private WindowStorePanes panes;
     private LiveCache<String, ScopeState> cache;
     /** Scopes with events added since their last evaluation. */
@@ -106,6 +107,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.scopes = context.getStateStore(StoreNames.AGENT_SCOPES);
+        this.evaluations = context.getStateStore(StoreNames.AGENT_EVALUATIONS);
         WindowStore<String, byte[]> paneStore = context.getStateStore(StoreNames.AGENT_PANES);
         this.panes = new WindowStorePanes(paneStore);
         KeyValueStore<String, AlertRule> overrideStore = context.getStateStore(StoreNames.RULE_OVERRIDES);
@@ -114,6 +116,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         CommitHookStore hook = context.getStateStore(StoreNames.AGENT_RULES_HOOK);
         hook.register(this::beforeCommit);
         rebuildActiveSet();
+        rebuildPendingSet();
         context.schedule(settings.evaluationInterval(), PunctuationType.STREAM_TIME, this::evaluate);
     }
 
@@ -125,6 +128,19 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
                 s.decodeRecord(new ByteReader(kv.value));
                 if (s.hasActiveAlert()) {
                     active.add(kv.key);
+                }
+            }
+        }
+    }
+
+    private void rebuildPendingSet() {
+        try (KeyValueIterator<String, byte[]> it = evaluations.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                ByteReader in = new ByteReader(kv.value);
+                in.varLong();
+                if (in.varLong() == 1) {
+                    pending.add(kv.key);
                 }
             }
         }
@@ -175,6 +191,8 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             long boundary = Math.floorDiv(ts, intervalMs) * intervalMs;
             evaluateScope(scope, agent, boundary);
             scope.nextEvaluation = boundary + intervalMs;
+            scope.marksDirty = true;
+            cache.markDirty(scope.scope);
         }
     }
 
@@ -198,7 +216,11 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             scope.recordDirty = true;
             cache.markDirty(scope.scope);
         }
-        pending.add(scope.scope);
+        if (!scope.pending) {
+            scope.pending = true;
+            scope.marksDirty = true;
+            pending.add(scope.scope);
+        }
     }
 
     private void noteLabels(ScopeState agent, AgentEvent event) {
@@ -261,6 +283,8 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             ScopeState agent = scope.isAgentScope() ? scope : cache.get(scope.agentId);
             evaluateScope(scope, agent, now);
             scope.nextEvaluation = now + intervalMs;
+            scope.marksDirty = true;
+            cache.markDirty(key);
         }
         metrics.eventsProcessed(processed);
         metrics.lateEvents(late);
@@ -301,7 +325,11 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             }
         }
         updateEvidenceThresholds(scope, agent);
-        pending.remove(key);
+        if (scope.pending) {
+            scope.pending = false;
+            scope.marksDirty = true;
+            pending.remove(key);
+        }
         if (scope.hasActiveAlert()) {
             active.add(key);
         } else {
@@ -418,6 +446,12 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         scope.baselineAlpha = io.agentwatch.processor.stats.Baselines.alpha(settings.baselineHalfLife().toMillis() / (double) paneMs);
         long paneStart = Math.floorDiv(loadTimestamp, paneMs) * paneMs;
         scope.windows = WindowState.rebuild(key, paneMs, windows, paneStart, panes);
+        byte[] marks = evaluations.get(key);
+        if (marks != null) {
+            ByteReader in = new ByteReader(marks);
+            scope.nextEvaluation = in.varLong();
+            scope.pending = in.varLong() == 1;
+        }
         return scope;
     }
 
@@ -427,6 +461,13 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             return;
         }
         scope.windows.flush(key, panes);
+        if (scope.marksDirty) {
+            buffer.reset();
+            buffer.varLong(scope.nextEvaluation);
+            buffer.varLong(scope.pending ? 1 : 0);
+            evaluations.put(key, buffer.toByteArray());
+            scope.marksDirty = false;
+        }
         if (scope.recordDirty) {
             buffer.reset();
             scope.encodeRecord(buffer);

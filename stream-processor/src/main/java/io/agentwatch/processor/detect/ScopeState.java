@@ -36,8 +36,14 @@ final class ScopeState implements WindowState.SealListener {
     boolean recordDirty;
     /** The agent's effective rules as of the overrides version they carry (not kept). */
     io.agentwatch.processor.rules.AgentRules rules;
-    /** Event time at or after which this scope is next evaluated (not kept: evaluating again is harmless). */
+    /**
+     * Event time at or after which this scope is next evaluated, and whether it has events not yet evaluated. Kept
+     * (in agent-evaluations-store), so that after a restart the scope is evaluated at exactly the points it would have
+     * been without one: re-evaluating a point already passed, with later events counted, could change a decision.
+     */
     long nextEvaluation = Long.MIN_VALUE;
+    boolean pending;
+    boolean marksDirty;
     /** Baseline smoothing per pane; set by the processor that owns the state. */
     double baselineAlpha;
 

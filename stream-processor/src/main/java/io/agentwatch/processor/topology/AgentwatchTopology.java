@@ -102,14 +102,19 @@ public final class AgentwatchTopology {
                         ? Stores.persistentKeyValueStore(StoreNames.AGENT_SCOPES)
                         : Stores.inMemoryKeyValueStore(StoreNames.AGENT_SCOPES), Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled();
+        StoreBuilder<KeyValueStore<String, byte[]>> evaluations = Stores.keyValueStoreBuilder(rocks
+                        ? Stores.persistentKeyValueStore(StoreNames.AGENT_EVALUATIONS)
+                        : Stores.inMemoryKeyValueStore(StoreNames.AGENT_EVALUATIONS), Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled();
         builder.addStateStore(panes);
         builder.addStateStore(scopes);
+        builder.addStateStore(evaluations);
         builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_RULES_HOOK));
 
         KStream<String, Alert> alerts = events.process(
                 () -> new AgentRulesProcessor(rules, agentRules, overridesVersion, metrics),
                 Named.as("evaluate-agent-rules"),
-                StoreNames.AGENT_PANES, StoreNames.AGENT_SCOPES, StoreNames.AGENT_RULES_HOOK);
+                StoreNames.AGENT_PANES, StoreNames.AGENT_SCOPES, StoreNames.AGENT_EVALUATIONS, StoreNames.AGENT_RULES_HOOK);
 
         alerts.to(topics.alerts().name(), Produced.with(topics.alerts().keySerde(), topics.alerts().valueSerde())
                 .withName("egress-" + topics.alerts().name()));

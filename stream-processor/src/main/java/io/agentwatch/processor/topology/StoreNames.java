@@ -4,6 +4,7 @@ package io.agentwatch.processor.topology;
 public final class StoreNames {
     public static final String AGENT_PANES = "agent-panes-store";
     public static final String AGENT_SCOPES = "agent-scopes-store";
+    public static final String AGENT_EVALUATIONS = "agent-evaluations-store";
     public static final String AGENT_RULES_HOOK = "agent-rules-flush-store";
     public static final String RULE_OVERRIDES = "rule-overrides-store";
 
