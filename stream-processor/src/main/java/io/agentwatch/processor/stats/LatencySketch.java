@@ -77,8 +77,10 @@ public final class LatencySketch {
 
     private void ensure(int lo, int hi) {
         if (counts == null) {
-            offset = lo;
-            counts = new int[Math.max(hi - lo + 1, 16)];
+            // room for a typical spread of latencies around the first one (x0.5 .. x4), so a pane rarely grows
+            int below = 35;
+            offset = Math.max(0, lo - below);
+            counts = new int[Math.max(hi - offset + 1, below + 70)];
             return;
         }
         int curHi = offset + counts.length - 1;
