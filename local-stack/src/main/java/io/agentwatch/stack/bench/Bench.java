@@ -15,6 +15,10 @@ import io.agentwatch.stack.demo.ConsumerLag;
 import io.agentwatch.stack.process.JavaProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -105,6 +111,7 @@ public final class Bench {
             jvm.addAll(o.processorJvmOptions());
             try (JavaProcess processor = JavaProcess.start(ProcessorMain.class.getName(), jvm, List.of(), env, o.workDir().resolve("processor.log"))) {
                 Map<String, Object> throughput = measureThroughput(stack, processor, loaded.sent());
+                throughput.putAll(processorCounters(processor));
                 report.put("processor", throughput);
                 double sustained = ((Number) throughput.get("sustained_events_per_second")).doubleValue();
                 report.put("ratio_to_raw_baseline", Math.round(sustained / raw * 1000) / 1000.0);
@@ -181,6 +188,37 @@ public final class Bench {
         m.put("sustained_events_per_second", Math.round(sustained));
         m.put("events_per_second_from_start", Math.round(overall));
         m.put("resident_bytes_max_sampled", rss.stream().mapToLong(Long::longValue).max().orElse(-1));
+        return m;
+    }
+
+    /** A few counters from the processor's /metrics: alerts written and commits, which explain its throughput. */
+    private Map<String, Object> processorCounters(JavaProcess processor) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            String log = Files.readString(processor.log());
+            Matcher url = Pattern.compile("HTTP server listening on (http://[0-9.:]+)").matcher(log);
+            if (!url.find()) {
+                return m;
+            }
+            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url.group(1) + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            double alerts = 0;
+            double commits = 0;
+            for (String line : scrape.split("\n")) {
+                if (line.startsWith("agentwatch_alerts_emitted_total{")) {
+                    alerts += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("kafka_stream_thread_commit_total{")) {
+                    commits += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            m.put("alerts_written", Math.round(alerts));
+            m.put("commits", Math.round(commits));
+            say("  %,.0f alert records written, %,.0f commits", alerts, commits);
+        } catch (IOException | RuntimeException e) {
+            say("  (could not read the processor's metrics: %s)", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return m;
     }
 
