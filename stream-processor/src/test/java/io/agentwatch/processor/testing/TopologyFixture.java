@@ -90,7 +90,7 @@ public final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, this.stateDir.toString());
         driver = new TopologyTestDriver(topology, props, Instant.parse("2026-11-01T00:00:00Z"));
         events = driver.createInputTopic(EVENTS, new ByteArraySerializer(), new ByteArraySerializer());
         rulesInput = driver.createInputTopic(RULES, new StringSerializer(), topics.rules().valueSerde().serializer());
