@@ -138,7 +138,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public String compatibility(String subject) {
         try {
-            JsonNode answer = send("GET", "/config/" + encode(subject), null);
+            // defaultToGlobal: Apicurio answers NONE for a subject without its own level (while enforcing the global one)
+            JsonNode answer = send("GET", "/config/" + encode(subject) + "?defaultToGlobal=true", null);
             return compatibilityOf(answer);
         } catch (SchemaNotFoundException e) {
             return compatibilityOf(send("GET", "/config", null));
