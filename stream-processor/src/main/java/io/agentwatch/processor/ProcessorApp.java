@@ -1,6 +1,7 @@
 package io.agentwatch.processor;
 
 import io.agentwatch.processor.detect.AgentRulesSettings;
+import io.agentwatch.processor.detect.DetectorSettings;
 import io.agentwatch.processor.topology.AgentwatchTopology;
 import io.agentwatch.processor.topology.Topics;
 import io.agentwatch.processor.topology.TopologySettings;
@@ -71,6 +72,9 @@ public final class ProcessorApp implements AutoCloseable {
         TopologySettings settings = new TopologySettings(partitions, config.maxFutureSkew(), config.registryMaxWait(),
                 new AgentRulesSettings(config.grace(), config.evaluationInterval(), windows.stream().mapToInt(Integer::intValue).toArray(),
                         config.liveScopes(), config.baselineWarmup(), config.baselineHalfLife()),
+                new DetectorSettings(config.liveSessions(), config.liveTraces(), config.liveScopes(), config.evaluationInterval(),
+                        Duration.ofSeconds(1)),
+                config.controlEnabled(),
                 TopologySettings.StoreKind.ROCKSDB);
         PrometheusMeterRegistry meters = ServiceMetrics.create("stream-processor");
         ProcessorMetrics metrics = new ProcessorMetrics(meters);
