@@ -128,7 +128,7 @@ class RulesFileTest {
                   - id: budget
                     alertname: SessionTokenBudgetExceeded
                     kind: session_budget
-                    params: {max_tokens: 1000, idle_timeout: 90s}
+                    params: {max_tokens: 1000, idle_timeout: 90s, max_cost: 1d}
                   - id: drift
                     alertname: Drift
                     kind: window
@@ -138,6 +138,7 @@ class RulesFileTest {
                 """, "test");
 
         assertThat(rules.byId("budget").orElseThrow().param("idle_timeout")).isEqualTo(90_000);
+        assertThat(rules.byId("budget").orElseThrow().param("max_cost")).as("a day, not the double literal 1d").isEqualTo(86_400_000);
         assertThat(rules.byId("drift").orElseThrow().param("limit")).isEqualTo(0.05);
         assertThatThrownBy(() -> RulesFile.parse("""
                 rules:
