@@ -13,6 +13,7 @@ import io.agentwatch.processor.rules.RuleKind;
 import io.agentwatch.processor.rules.RuleResolver;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.state.ByteReader;
+import io.agentwatch.processor.state.ColdKeys;
 import io.agentwatch.processor.state.CommitHookStore;
 import io.agentwatch.processor.state.LiveCache;
 import io.agentwatch.processor.state.StoreSweeper;
@@ -73,6 +74,8 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
     private AlertEmitter emitter;
     private long persistedSinceTick;
     private long expired;
+    /** Traces that may be stored but not live: a miss outside it is a new trace, and needs no store read. */
+    private final ColdKeys cold = new ColdKeys(20);
 
     public CascadeProcessor(RuleSet rules, DetectorSettings settings, OverridesVersion overridesVersion, ProcessorMetrics metrics) {
         this.rules = rules.ofKind(RuleKind.CASCADE);
@@ -87,7 +90,12 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
         this.store = context.getStateStore(StoreNames.TRACE_LINEAGE);
         KeyValueStore<String, AlertRule> overrides = context.getStateStore(StoreNames.RULE_OVERRIDES);
         resolver.bind(overrides);
-        this.cache = new LiveCache<>(settings.liveTraces(), this::load, this::write);
+        this.cache = new LiveCache<>(settings.liveTraces(), this::load, this::write, false);
+        cache.onEviction((traceId, t) -> {
+            if (t.persisted) {
+                cold.evicted(traceId.hashCode());
+            }
+        });
         CommitHookStore hook = context.getStateStore(StoreNames.TRACE_LINEAGE_HOOK);
         hook.register(cache::flush);
         this.emitter = new AlertEmitter(context, metrics, null);
@@ -103,7 +111,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
         }
         TraceState t = cache.peekDirty(traceId);
         if (t == null) {
-            t = cache.get(traceId);
+            t = cold.mayContain(traceId.hashCode()) ? cache.get(traceId) : null;
             if (t == null) {
                 t = new TraceState();
                 cache.put(traceId, t);
@@ -227,13 +235,25 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
         long timeout = idleTimeout == 0 ? DEFAULT_IDLE_TIMEOUT.toMillis() : idleTimeout;
         int budget = (int) Math.min(Integer.MAX_VALUE, SWEEP_BASE + 2 * persistedSinceTick);
         persistedSinceTick = 0;
+        List<TraceState> states = new ArrayList<>();
         List<String> idle = sweeper.sweep(store, budget, (key, value) -> {
             TraceState live = cache.peek(key);
             long last = live != null ? live.lastSeen : TraceState.lastSeenOf(value);
-            return now - last > timeout;
+            if (now - last <= timeout) {
+                if (live == null) {
+                    cold.visitedCold(key.hashCode());
+                }
+                return false;
+            }
+            states.add(live != null ? live : TraceState.decode(value));
+            return true;
         });
-        for (String traceId : idle) {
-            TraceState t = cache.get(traceId);
+        if (sweeper.completedPass()) {
+            cold.passCompleted();
+        }
+        for (int i = 0; i < idle.size(); i++) {
+            String traceId = idle.get(i);
+            TraceState t = states.get(i);
             if (t != null && t.hasActiveAlert() && !rules.isEmpty()) {
                 RuleDefinition def = resolver.resolveForAll(rules.get(0)).definition();
                 emitter.emit(def, t.alert, AlertLifecycle.end(t.alert), false, now, context(def, traceId, t));
@@ -255,7 +275,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
     /** Writes traces with a failure; traces that never failed stay in the live cache only (see the class comment). */
     private void write(String traceId, TraceState t) {
         if (t == null) {
-            store.delete(traceId);
+            store.put(traceId, null); // a delete without reading the old value
             return;
         }
         if (t.failures == 0) {

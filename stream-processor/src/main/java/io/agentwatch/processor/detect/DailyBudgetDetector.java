@@ -70,11 +70,12 @@ public final class DailyBudgetDetector extends StateDetector<String, DailyBudget
         }
         d.tokens += tokens;
         d.cost += cost;
-        for (int i = 0; i < rules.size(); i++) {
+        EffectiveRule[] effective = rulesFor(agentId);
+        for (int i = 0; i < effective.length; i++) {
             if (d.firedToday(i)) {
                 continue;
             }
-            EffectiveRule eff = resolver.resolve(rules.get(i), agentId);
+            EffectiveRule eff = effective[i];
             RuleDefinition def = eff.definition();
             double level = def.thresholdOr(1.0);
             double tokenShare = d.tokens / def.param("max_tokens");

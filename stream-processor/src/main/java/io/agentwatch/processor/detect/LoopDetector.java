@@ -75,8 +75,9 @@ public final class LoopDetector extends SessionStateDetector<LoopState> {
         long call = LoopState.pack(tool.hashCode(), args == null ? LoopState.NO_ARGS : args.hashCode());
         int same = args == null ? 0 : s.countSame(call) + 1;
         s.add(call);
-        for (int i = 0; i < rules.size(); i++) {
-            EffectiveRule eff = resolver.resolve(rules.get(i), agentId);
+        EffectiveRule[] effective = rulesFor(agentId);
+        for (int i = 0; i < effective.length; i++) {
+            EffectiveRule eff = effective[i];
             if (!eff.enabled()) {
                 continue;
             }
@@ -112,8 +113,9 @@ public final class LoopDetector extends SessionStateDetector<LoopState> {
     }
 
     private void retriesWithoutTool(AgentEvent e, String agentId, String sessionId, int retries, long ts) {
-        for (int i = 0; i < rules.size(); i++) {
-            EffectiveRule eff = resolver.resolve(rules.get(i), agentId);
+        EffectiveRule[] effective = rulesFor(agentId);
+        for (int i = 0; i < effective.length; i++) {
+            EffectiveRule eff = effective[i];
             int maxRetries = (int) eff.definition().param("max_retries", DEFAULT_MAX_RETRIES);
             if (eff.enabled() && retries > maxRetries) {
                 LoopState s = live(probe.set(sessionId, agentId), ts);

@@ -58,13 +58,13 @@ public final class SessionBudgetDetector extends SessionStateDetector<SessionBud
         String agentId = e.getAgentId();
         SessionBudget s = live(probe.set(sessionId, agentId), ts);
         s.add(ts, tokens, cost);
-        for (int i = 0; i < rules.size(); i++) {
-            check(i, s, e, agentId, sessionId, ts);
+        EffectiveRule[] effective = rulesFor(agentId);
+        for (int i = 0; i < effective.length; i++) {
+            check(i, effective[i], s, e, agentId, sessionId, ts);
         }
     }
 
-    private void check(int index, SessionBudget s, AgentEvent e, String agentId, String sessionId, long ts) {
-        EffectiveRule eff = resolver.resolve(rules.get(index), agentId);
+    private void check(int index, EffectiveRule eff, SessionBudget s, AgentEvent e, String agentId, String sessionId, long ts) {
         if (!eff.enabled()) {
             return;
         }

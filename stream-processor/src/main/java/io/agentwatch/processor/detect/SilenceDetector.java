@@ -81,7 +81,7 @@ public final class SilenceDetector extends StateDetector<String, Silence> {
         s.lastWall = wall;
         if (ts > s.lastEvent) {
             if (s.lastEvent > 0) {
-                double maxGap = resolver.resolve(rules.get(0), agentId).definition().param("max_gap", DEFAULT_MAX_GAP.toMillis());
+                double maxGap = rulesFor(agentId)[0].definition().param("max_gap", DEFAULT_MAX_GAP.toMillis());
                 double gap = Math.min(ts - s.lastEvent, maxGap);
                 s.gapEwma = s.gaps == 0 ? gap : s.gapEwma + ALPHA * (gap - s.gapEwma);
                 s.gaps++;

@@ -1,6 +1,7 @@
 package io.agentwatch.processor.detect;
 
 import io.agentwatch.processor.ProcessorMetrics;
+import io.agentwatch.processor.rules.EffectiveRule;
 import io.agentwatch.processor.rules.RuleDefinition;
 import io.agentwatch.processor.rules.RuleKind;
 import io.agentwatch.processor.rules.RuleResolver;
@@ -49,8 +50,18 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
     /** States created (not found in the store) since the last tick. */
     protected long created;
 
+    private final boolean lru;
+    private final java.util.Map<String, EffectiveRule[]> agentRules = new java.util.HashMap<>();
+    private long agentRulesVersion = -1;
+
     StateDetector(RuleSet rules, RuleKind kind, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics,
                   String storeName, String hookName, int capacity) {
+        this(rules, kind, settings, resolver, metrics, storeName, hookName, capacity, true);
+    }
+
+    /** @param lru evict the least recently used live state (else the least recently created: cheaper hits) */
+    StateDetector(RuleSet rules, RuleKind kind, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics,
+                  String storeName, String hookName, int capacity, boolean lru) {
         this.rules = rules.ofKind(kind);
         this.ruleIds = this.rules.stream().map(RuleDefinition::id).toList();
         this.settings = settings;
@@ -59,6 +70,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
         this.storeName = storeName;
         this.hookName = hookName;
         this.capacity = capacity;
+        this.lru = lru;
     }
 
     @Override
@@ -67,7 +79,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
         this.store = context.getStateStore(storeName);
         KeyValueStore<String, AlertRule> overrides = context.getStateStore(StoreNames.RULE_OVERRIDES);
         resolver.bind(overrides);
-        this.cache = new LiveCache<>(capacity, this::load, this::write);
+        this.cache = new LiveCache<>(capacity, this::load, this::write, lru);
         CommitHookStore hook = context.getStateStore(hookName);
         hook.register(cache::flush);
         KeyValueStore<String, byte[]> causes = context.getStateStore(StoreNames.CASCADE_CAUSES);
@@ -107,7 +119,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
             return s;
         }
         K key = keep(probe);
-        s = cache.get(key);
+        s = mayBeStored(key, ts) ? cache.get(key) : null;
         if (s == null) {
             s = create(key, ts);
             created++;
@@ -116,6 +128,38 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
             cache.markDirty(key);
         }
         return s;
+    }
+
+    /**
+     * Whether a key that is not live may be in the store; false saves the store read that would find nothing (the
+     * common case of a new session). True unless a detector knows better.
+     */
+    protected boolean mayBeStored(K key, long ts) {
+        return true;
+    }
+
+    /**
+     * The detector's rules as they apply to an agent, in the order of {@link #rules}: one hash lookup per event
+     * instead of a resolution per rule; rebuilt when the overrides change.
+     */
+    protected final EffectiveRule[] rulesFor(String agentId) {
+        long version = resolver.version();
+        if (version != agentRulesVersion) {
+            agentRules.clear();
+            agentRulesVersion = version;
+        }
+        EffectiveRule[] effective = agentRules.get(agentId);
+        if (effective == null) {
+            effective = new EffectiveRule[rules.size()];
+            for (int i = 0; i < effective.length; i++) {
+                effective[i] = resolver.resolve(rules.get(i), agentId);
+            }
+            if (agentRules.size() >= 100_000) {
+                agentRules.clear();
+            }
+            agentRules.put(agentId, effective);
+        }
+        return effective;
     }
 
     /** A key safe to keep in the cache (a copy of a reused probe). */
@@ -139,7 +183,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
 
     private void write(K key, S state) {
         if (state == null) {
-            store.delete(storeKey(key));
+            store.put(storeKey(key), null); // a delete that does not read the old value first, as delete() does
             return;
         }
         buffer.reset();

@@ -76,8 +76,9 @@ public final class ToolTimeoutChainDetector extends StateDetector<String, AgentT
         } else {
             return;
         }
-        for (int i = 0; i < rules.size(); i++) {
-            EffectiveRule eff = resolver.resolve(rules.get(i), agentId);
+        EffectiveRule[] effective = rulesFor(agentId);
+        for (int i = 0; i < effective.length; i++) {
+            EffectiveRule eff = effective[i];
             RuleDefinition def = eff.definition();
             if (!eff.enabled() || tool.chain < def.thresholdOr(DEFAULT_CHAIN)) {
                 continue;

@@ -21,6 +21,7 @@ public final class LiveCache<K, V> {
     private final BiConsumer<K, V> writer;
     private final LinkedHashMap<K, Slot<K, V>> map;
     private final List<K> dirty = new ArrayList<>();
+    private BiConsumer<K, V> evictionListener = (k, v) -> { };
     private long loads;
     private long evictions;
 
@@ -42,13 +43,21 @@ public final class LiveCache<K, V> {
      * @param writer   writes an entry to the store (a null value deletes it)
      */
     public LiveCache(int capacity, Function<K, V> loader, BiConsumer<K, V> writer) {
+        this(capacity, loader, writer, true);
+    }
+
+    /**
+     * @param accessOrder true: evict the least recently used; false: evict the least recently inserted (cheaper
+     *                    lookups, no relinking on every hit; right for short-lived entries such as sessions)
+     */
+    public LiveCache(int capacity, Function<K, V> loader, BiConsumer<K, V> writer, boolean accessOrder) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1");
         }
         this.capacity = capacity;
         this.loader = loader;
         this.writer = writer;
-        this.map = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, true) {
+        this.map = new LinkedHashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1, 0.75f, accessOrder) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, Slot<K, V>> eldest) {
                 if (size() <= LiveCache.this.capacity) {
@@ -59,10 +68,16 @@ public final class LiveCache<K, V> {
                     writer.accept(eldest.getKey(), slot.value);
                     slot.dirty = false;
                 }
+                evictionListener.accept(eldest.getKey(), slot.value);
                 evictions++;
                 return true;
             }
         };
+    }
+
+    /** Told of every entry the cache evicts (after it is written when dirty): the entry lives only in the store now. */
+    public void onEviction(BiConsumer<K, V> listener) {
+        this.evictionListener = listener;
     }
 
     /** The live entry, loading it from the store on a miss; null if neither has it. */

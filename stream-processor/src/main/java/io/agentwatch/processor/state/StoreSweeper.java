@@ -27,10 +27,12 @@ public final class StoreSweeper {
     private String cursor;
     private long visited;
     private long passes;
+    private boolean completedPass;
 
     /** Visits up to {@code budget} entries after the cursor; the keys the visitor found expired. */
     public List<String> sweep(KeyValueStore<String, byte[]> store, int budget, Visitor visitor) {
         List<String> expired = new ArrayList<>();
+        completedPass = false;
         int n = 0;
         String from = cursor;
         try (KeyValueIterator<String, byte[]> it = from == null ? store.all() : store.range(from, null)) {
@@ -48,10 +50,16 @@ public final class StoreSweeper {
             if (!it.hasNext()) {
                 cursor = null;
                 passes++;
+                completedPass = true;
             }
         }
         visited += n;
         return expired;
+    }
+
+    /** Whether the last call reached the end of the store: every entry has been visited since the pass began. */
+    public boolean completedPass() {
+        return completedPass;
     }
 
     /** Entries visited so far. */
