@@ -18,7 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * node of a Kafka Streams topology costs a dispatch (and a record context switch) per event, and these detectors
  * share the same input, the same key and the same partition. They share the node's context (so their alerts leave
  * through its child, the alerts sink), its commit-hook store ({@code agent-detectors-flush-store}) and one rule
- * resolver (one override cache per task).
+ * resolver (one override cache per task); the two session detectors also share the session state
+ * ({@link SessionStates}, one store).
  */
 public final class AgentDetectorsProcessor implements Processor<String, AgentEvent, String, Alert> {
     private final List<Processor<String, AgentEvent, String, Alert>> detectors;
@@ -27,9 +28,10 @@ public final class AgentDetectorsProcessor implements Processor<String, AgentEve
     @SuppressWarnings("unchecked")
     public AgentDetectorsProcessor(RuleSet rules, DetectorSettings settings, OverridesVersion overridesVersion, ProcessorMetrics metrics) {
         RuleResolver resolver = new RuleResolver(overridesVersion, metrics);
+        SessionStates sessions = new SessionStates(rules, settings, resolver, metrics);
         this.detectors = List.of(
-                new SessionBudgetDetector(rules, settings, resolver, metrics),
-                new LoopDetector(rules, settings, resolver, metrics),
+                new SessionBudgetDetector(rules, resolver, metrics, sessions),
+                new LoopDetector(rules, settings, resolver, metrics, sessions),
                 new DailyBudgetDetector(rules, settings, resolver, metrics),
                 new ToolTimeoutChainDetector(rules, settings, resolver, metrics),
                 new SilenceDetector(rules, settings, resolver, metrics),

@@ -13,13 +13,17 @@ import io.agentwatch.processor.rules.RuleResolver;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.topology.StoreNames;
 import io.agentwatch.schema.AgentEvent;
-import io.agentwatch.schema.serde.ByteSink;
+import io.agentwatch.schema.Alert;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * AgentLoopDetected (rules of kind {@code loop}): an agent stuck in a loop within one session, in three shapes,
@@ -34,25 +38,52 @@ import org.apache.kafka.streams.processor.api.Record;
  *       a cycle may vary its arguments).</li>
  * </ul>
  * Fires at once (TERMINATE_SESSION by default), resolves after {@code resolve_after} without a new loop step or
- * when the session expires ({@code params.idle_timeout} without a tool call, default 15m). Per-session memory is
- * bounded: the last {@value LoopState#HISTORY} calls as hashes. State: {@code session-loops-store}.
+ * when the session expires ({@code params.idle_timeout} idle, default 15m). Per-session memory is bounded: the last
+ * {@value LoopState#HISTORY} calls as hashes. State: the loop section of the session's record in
+ * {@code sessions-store} (see {@link SessionStates}, which it shares with {@link SessionBudgetDetector}).
  */
-public final class LoopDetector extends SessionStateDetector<LoopState> {
+public final class LoopDetector implements Processor<String, AgentEvent, String, Alert>, SessionStates.Expiry {
     private static final int DEFAULT_SAME_CALLS = 3;
     private static final int DEFAULT_MAX_RETRIES = 3;
     private static final int DEFAULT_NGRAM_MAX = 3;
     private static final int DEFAULT_NGRAM_REPEATS = 3;
 
+    private final List<RuleDefinition> rules;
+    private final DetectorSettings settings;
+    private final RuleResolver resolver;
+    private final ProcessorMetrics metrics;
+    private final SessionStates sessions;
+    private final AgentRuleCache agentRules;
     /** Sessions with a firing loop alert, for timely resolution; bounded by the firing alerts. */
     private final Set<SessionKey> firing = new HashSet<>();
+    private AlertEmitter emitter;
 
+    /** Standalone: with session state of its own. */
     public LoopDetector(RuleSet rules, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
-        super(rules, RuleKind.LOOP, settings, resolver, metrics, StoreNames.SESSION_LOOPS, StoreNames.AGENT_DETECTORS_HOOK);
+        this(rules, settings, resolver, metrics, new SessionStates(rules, settings, resolver, metrics));
+    }
+
+    LoopDetector(RuleSet rules, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics, SessionStates sessions) {
+        this.rules = rules.ofKind(RuleKind.LOOP);
+        this.settings = settings;
+        this.resolver = resolver;
+        this.metrics = metrics;
+        this.sessions = sessions;
+        this.agentRules = new AgentRuleCache(this.rules, resolver);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Alert> context) {
+        resolver.bind(context.getStateStore(StoreNames.RULE_OVERRIDES));
+        KeyValueStore<String, byte[]> causes = context.getStateStore(StoreNames.CASCADE_CAUSES);
+        emitter = new AlertEmitter(context, metrics, new CascadeCauses(causes));
+        sessions.init(context, this);
+        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::resolveQuietLoops);
     }
 
     @Override
     public void process(Record<String, AgentEvent> record) {
-        if (idle()) {
+        if (rules.isEmpty()) {
             return;
         }
         AgentEvent e = record.value();
@@ -65,80 +96,72 @@ public final class LoopDetector extends SessionStateDetector<LoopState> {
         }
         String agentId = e.getAgentId();
         long ts = record.timestamp();
+        EffectiveRule[] effective = agentRules.of(agentId);
         if (tool == null) {
-            retriesWithoutTool(e, agentId, sessionId, retries, ts);
+            retriesWithoutTool(effective, e, agentId, sessionId, retries, ts);
             return;
         }
-        LoopState s = live(probe.set(sessionId, agentId), ts);
-        s.lastSeen = Math.max(s.lastSeen, ts);
+        SessionState s = sessions.live(sessionId, agentId, ts);
+        LoopState loop = s.loop;
+        if (loop == null) {
+            loop = new LoopState();
+            s.loop = loop;
+        }
         String args = e.getToolArgsHash();
         long call = LoopState.pack(tool.hashCode(), args == null ? LoopState.NO_ARGS : args.hashCode());
-        int same = args == null ? 0 : s.countSame(call) + 1;
-        s.add(call);
-        EffectiveRule[] effective = rulesFor(agentId);
+        int same = args == null ? 0 : loop.countSame(call) + 1;
+        loop.add(call);
         for (int i = 0; i < effective.length; i++) {
             EffectiveRule eff = effective[i];
             if (!eff.enabled()) {
                 continue;
             }
             RuleDefinition def = eff.definition();
-            double value;
-            double threshold;
-            String kind;
-            String description;
             int sameLimit = (int) def.thresholdOr(DEFAULT_SAME_CALLS);
             int maxRetries = (int) def.param("max_retries", DEFAULT_MAX_RETRIES);
+            int repeats = (int) def.param("ngram_repeats", DEFAULT_NGRAM_REPEATS);
             int cycle;
             if (args != null && same >= sameLimit) {
-                value = same;
-                threshold = sameLimit;
-                kind = "same_call";
-                description = tool + " called " + same + " times with the same arguments";
+                occurred(i, def, s, e, agentId, sessionId, ts, same, sameLimit, "same_call", tool,
+                        tool + " called " + same + " times with the same arguments");
             } else if (retries > maxRetries) {
-                value = retries;
-                threshold = maxRetries;
-                kind = "retries";
-                description = "a call of " + tool + " retried " + retries + " times";
-            } else if ((cycle = s.cycle((int) def.param("ngram_max", DEFAULT_NGRAM_MAX), (int) def.param("ngram_repeats", DEFAULT_NGRAM_REPEATS))) > 0) {
-                int repeats = (int) def.param("ngram_repeats", DEFAULT_NGRAM_REPEATS);
-                value = repeats;
-                threshold = repeats;
-                kind = "cycle";
-                description = "the same " + cycle + "-tool sequence repeated " + repeats + " times, ending with " + tool;
-            } else {
-                continue;
+                occurred(i, def, s, e, agentId, sessionId, ts, retries, maxRetries, "retries", tool,
+                        "a call of " + tool + " retried " + retries + " times");
+            } else if ((cycle = loop.cycle((int) def.param("ngram_max", DEFAULT_NGRAM_MAX), repeats)) > 0) {
+                occurred(i, def, s, e, agentId, sessionId, ts, repeats, repeats, "cycle", tool,
+                        "the same " + cycle + "-tool sequence repeated " + repeats + " times, ending with " + tool);
             }
-            occurred(i, def, s, e, agentId, sessionId, ts, value, threshold, kind, tool, description);
         }
     }
 
-    private void retriesWithoutTool(AgentEvent e, String agentId, String sessionId, int retries, long ts) {
-        EffectiveRule[] effective = rulesFor(agentId);
+    private void retriesWithoutTool(EffectiveRule[] effective, AgentEvent e, String agentId, String sessionId, int retries, long ts) {
         for (int i = 0; i < effective.length; i++) {
             EffectiveRule eff = effective[i];
             int maxRetries = (int) eff.definition().param("max_retries", DEFAULT_MAX_RETRIES);
             if (eff.enabled() && retries > maxRetries) {
-                LoopState s = live(probe.set(sessionId, agentId), ts);
-                s.lastSeen = Math.max(s.lastSeen, ts);
-                String step = e.getOperation().name();
+                SessionState s = sessions.live(sessionId, agentId, ts);
+                if (s.loop == null) {
+                    s.loop = new LoopState();
+                }
                 occurred(i, eff.definition(), s, e, agentId, sessionId, ts, retries, maxRetries, "retries", null,
-                        "a " + step + " step retried " + retries + " times");
+                        "a " + e.getOperation().name() + " step retried " + retries + " times");
             }
         }
     }
 
-    private void occurred(int index, RuleDefinition def, LoopState s, AgentEvent e, String agentId, String sessionId, long ts,
+    private void occurred(int index, RuleDefinition def, SessionState s, AgentEvent e, String agentId, String sessionId, long ts,
                           double value, double threshold, String kind, String tool, String description) {
-        AlertState state = s.alert(index, rules.size());
+        LoopState loop = s.loop;
+        AlertState state = loop.alert(index, rules.size());
         boolean wasFiring = state.phase() == AlertState.Phase.FIRING;
         if (!wasFiring) {
             s.tenant = e.getTenant();
             s.workflow = e.getWorkflow();
-            s.loopTool = tool;
-            s.loopKind = kind;
+            loop.loopTool = tool;
+            loop.loopKind = kind;
         }
         Emit emit = AlertLifecycle.occurred(state, ts, def.repeatInterval());
-        firing.add(probe.copy());
+        firing.add(new SessionKey().set(sessionId, agentId));
         if (emit != Emit.NOTHING) {
             AlertContext ctx = context(def, s, agentId, sessionId)
                     .numbers(value, threshold, Double.NaN)
@@ -148,34 +171,34 @@ public final class LoopDetector extends SessionStateDetector<LoopState> {
         }
     }
 
-    private static AlertContext context(RuleDefinition def, LoopState s, String agentId, String sessionId) {
+    private static AlertContext context(RuleDefinition def, SessionState s, String agentId, String sessionId) {
         return new AlertContext()
                 .fingerprint(Fingerprint.of(def.id(), Map.of("agent_id", agentId, "session_id", sessionId)))
                 .agent(agentId, s.tenant)
                 .session(sessionId)
                 .label("workflow", s.workflow)
-                .label("tool_name", s.loopTool)
-                .label("loop_kind", s.loopKind)
-                .var("loop", s.loopKind);
+                .label("tool_name", s.loop.loopTool)
+                .label("loop_kind", s.loop.loopKind)
+                .var("loop", s.loop.loopKind);
     }
 
-    @Override
-    protected void housekeeping(long now) {
+    /** Resolves loop alerts of sessions that have not looped for the rule's resolve_after. */
+    private void resolveQuietLoops(long now) {
         if (firing.isEmpty()) {
             return;
         }
         for (SessionKey key : new ArrayList<>(firing)) {
-            LoopState s = cache.get(key);
+            SessionState s = sessions.get(key);
             boolean stillFiring = false;
-            for (int i = 0; s != null && i < rules.size(); i++) {
-                AlertState state = s.alerts == null ? null : s.alerts[i];
+            for (int i = 0; s != null && s.loop != null && s.loop.alerts != null && i < rules.size(); i++) {
+                AlertState state = s.loop.alerts[i];
                 if (state == null || !state.isActive()) {
                     continue;
                 }
                 EffectiveRule eff = resolver.resolve(rules.get(i), key.agentId());
                 Emit emit = eff.enabled() ? AlertLifecycle.expire(state, now, eff.definition().resolveAfter()) : AlertLifecycle.end(state);
                 if (emit != Emit.NOTHING) {
-                    cache.markDirty(key);
+                    sessions.markDirty(key);
                     emitter.emit(eff.definition(), state, emit, false, now, context(eff.definition(), s, key.agentId(), key.sessionId()));
                 }
                 stillFiring |= state.isActive();
@@ -187,9 +210,9 @@ public final class LoopDetector extends SessionStateDetector<LoopState> {
     }
 
     @Override
-    protected void expiring(SessionKey key, LoopState s, long now) {
-        for (int i = 0; i < rules.size(); i++) {
-            AlertState state = s.alerts == null ? null : s.alerts[i];
+    public void expiring(SessionKey key, SessionState s, long now) {
+        for (int i = 0; s.loop != null && s.loop.alerts != null && i < rules.size(); i++) {
+            AlertState state = s.loop.alerts[i];
             if (state != null && state.isActive()) {
                 RuleDefinition def = resolver.resolve(rules.get(i), key.agentId()).definition();
                 emitter.emit(def, state, AlertLifecycle.end(state), false, now, context(def, s, key.agentId(), key.sessionId()));
@@ -199,27 +222,7 @@ public final class LoopDetector extends SessionStateDetector<LoopState> {
     }
 
     @Override
-    protected long lastSeenOf(byte[] bytes) {
-        return LoopState.lastSeenOf(bytes);
-    }
-
-    @Override
-    protected LoopState create(SessionKey key, long ts) {
-        return new LoopState(ts);
-    }
-
-    @Override
-    protected LoopState decode(SessionKey key, byte[] bytes) {
-        return LoopState.decode(bytes, ruleIds);
-    }
-
-    @Override
-    protected void encode(LoopState state, ByteSink out) {
-        state.encode(out, ruleIds);
-    }
-
-    /** The stored state of a session for the query endpoints. */
-    static Map<String, Object> describe(byte[] bytes, List<String> ruleIds) {
-        return LoopState.decode(bytes, ruleIds).describe(ruleIds);
+    public void close() {
+        sessions.close();
     }
 }

@@ -3,17 +3,16 @@ package io.agentwatch.processor.detect;
 import io.agentwatch.processor.alerts.AlertState;
 import io.agentwatch.processor.state.ByteReader;
 import io.agentwatch.schema.serde.ByteSink;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The last {@link #HISTORY} tool calls of one session of one agent, each packed into a long (the hash of the tool
- * name in the high half, the hash of the arguments hash in the low half), and the loop alerts raised for it.
- * Bounded whatever the session does: about 100 bytes stored, 12 longs live.
+ * The loop section of a {@link SessionState}: the session's last {@link #HISTORY} tool calls, each packed into a
+ * long (the hash of the tool name in the high half, the hash of the arguments hash in the low half), and the loop
+ * alerts raised for it. Bounded whatever the session does: 12 longs.
  */
-final class LoopState extends SessionStateDetector.SessionState {
+final class LoopState {
     static final int HISTORY = 12;
     /** Low half of a call whose arguments hash is unknown: it never counts as the same call. */
     static final int NO_ARGS = 0;
@@ -21,19 +20,10 @@ final class LoopState extends SessionStateDetector.SessionState {
     final long[] calls = new long[HISTORY];
     int size;
     int next;
-    /** By rule index of the detector; null until a rule fires for this session. */
+    /** By index of the loop rules; null until one fires for this session. */
     AlertState[] alerts;
-    String tenant;
-    String workflow;
     String loopTool;
     String loopKind;
-
-    LoopState() {
-    }
-
-    LoopState(long ts) {
-        lastSeen = ts;
-    }
 
     static long pack(int toolHash, int argsHash) {
         return ((long) toolHash << 32) | (argsHash & 0xffffffffL);
@@ -102,55 +92,24 @@ final class LoopState extends SessionStateDetector.SessionState {
         return alerts[rule];
     }
 
-    @Override
     boolean hasActiveAlert() {
-        if (alerts != null) {
-            for (AlertState a : alerts) {
-                if (a != null && a.isActive()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    static long lastSeenOf(byte[] bytes) {
-        return new ByteReader(bytes).varLong();
+        return SessionState.anyActive(alerts);
     }
 
     void encode(ByteSink out, List<String> ruleIds) {
-        out.varLong(lastSeen);
         out.varLong(size);
         for (int i = size - 1; i >= 0; i--) {
             ByteReader.writeFixedLong(out, recent(i));
         }
-        int active = 0;
-        if (alerts != null) {
-            for (AlertState a : alerts) {
-                if (a != null && a.isActive()) {
-                    active++;
-                }
-            }
-        }
-        out.varLong(active);
-        if (active > 0) {
-            for (int i = 0; i < alerts.length; i++) {
-                if (alerts[i] != null && alerts[i].isActive()) {
-                    out.string(ruleIds.get(i));
-                    alerts[i].encode(out);
-                }
-            }
-            out.optionalString(tenant);
-            out.optionalString(workflow);
+        SessionState.encodeAlerts(out, alerts, ruleIds);
+        if (hasActiveAlert()) {
             out.optionalString(loopTool);
             out.optionalString(loopKind);
         }
     }
 
-    static LoopState decode(byte[] bytes, List<String> ruleIds) {
-        ByteReader in = new ByteReader(bytes);
+    static LoopState decode(ByteReader in, List<String> ruleIds) {
         LoopState s = new LoopState();
-        s.lastSeen = in.varLong();
         int n = in.varInt();
         if (n < 0 || n > HISTORY) {
             throw new IllegalStateException("loop state with " + n + " calls");
@@ -158,19 +117,8 @@ final class LoopState extends SessionStateDetector.SessionState {
         for (int i = 0; i < n; i++) {
             s.add(in.fixedLong());
         }
-        int active = in.varInt();
-        if (active > 0) {
-            s.alerts = new AlertState[ruleIds.size()];
-            for (int i = 0; i < active; i++) {
-                String ruleId = in.string();
-                AlertState state = AlertState.decode(in);
-                int index = ruleIds.indexOf(ruleId);
-                if (index >= 0) {
-                    s.alerts[index] = state;
-                }
-            }
-            s.tenant = in.optionalString();
-            s.workflow = in.optionalString();
+        s.alerts = SessionState.decodeAlerts(in, ruleIds);
+        if (s.hasActiveAlert()) {
             s.loopTool = in.optionalString();
             s.loopKind = in.optionalString();
         }
@@ -179,7 +127,6 @@ final class LoopState extends SessionStateDetector.SessionState {
 
     Map<String, Object> describe(List<String> ruleIds) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("last_seen", Instant.ofEpochMilli(lastSeen).toString());
         m.put("tool_calls_remembered", size);
         if (loopKind != null) {
             m.put("loop_kind", loopKind);

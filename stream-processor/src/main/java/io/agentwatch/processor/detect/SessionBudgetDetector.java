@@ -13,31 +13,58 @@ import io.agentwatch.processor.rules.RuleResolver;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.topology.StoreNames;
 import io.agentwatch.schema.AgentEvent;
+import io.agentwatch.schema.Alert;
 import io.agentwatch.schema.Operation;
-import io.agentwatch.schema.serde.ByteSink;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * SessionTokenBudgetExceeded (rules of kind {@code session_budget}): the tokens and cost a session has used over its
  * whole life, not a window, against a ceiling ({@code params.max_tokens}, {@code params.max_cost}; either may be
  * left out). Fires once when a session crosses it (a FIRING record per incident, re-sent only after the rule's
- * {@code repeat_interval}), suggests TERMINATE_SESSION, and resolves when the session expires: no tokens for
+ * {@code repeat_interval}), suggests TERMINATE_SESSION, and resolves when the session expires: idle for
  * {@code params.idle_timeout} of event time (default 15m), after which its state is deleted.
  *
  * <p>Counts steps only (not INVOKE_AGENT run events, whose usage is the sum of their steps', nor heartbeats). State:
- * {@code session-budgets-store}, one small record per session and agent; see {@link SessionStateDetector}.
+ * the budget section of the session's record in {@code sessions-store} (see {@link SessionStates}, which it shares
+ * with {@link LoopDetector}).
  */
-public final class SessionBudgetDetector extends SessionStateDetector<SessionBudget> {
+public final class SessionBudgetDetector implements Processor<String, AgentEvent, String, Alert>, SessionStates.Expiry {
+    private final List<RuleDefinition> rules;
+    private final RuleResolver resolver;
+    private final ProcessorMetrics metrics;
+    private final SessionStates sessions;
+    private final AgentRuleCache agentRules;
+    private AlertEmitter emitter;
 
+    /** Standalone: with session state of its own. */
     public SessionBudgetDetector(RuleSet rules, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
-        super(rules, RuleKind.SESSION_BUDGET, settings, resolver, metrics, StoreNames.SESSION_BUDGETS, StoreNames.AGENT_DETECTORS_HOOK);
+        this(rules, resolver, metrics, new SessionStates(rules, settings, resolver, metrics));
+    }
+
+    SessionBudgetDetector(RuleSet rules, RuleResolver resolver, ProcessorMetrics metrics, SessionStates sessions) {
+        this.rules = rules.ofKind(RuleKind.SESSION_BUDGET);
+        this.resolver = resolver;
+        this.metrics = metrics;
+        this.sessions = sessions;
+        this.agentRules = new AgentRuleCache(this.rules, resolver);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Alert> context) {
+        resolver.bind(context.getStateStore(StoreNames.RULE_OVERRIDES));
+        KeyValueStore<String, byte[]> causes = context.getStateStore(StoreNames.CASCADE_CAUSES);
+        emitter = new AlertEmitter(context, metrics, new CascadeCauses(causes));
+        sessions.init(context, this);
     }
 
     @Override
     public void process(Record<String, AgentEvent> record) {
-        if (idle()) {
+        if (rules.isEmpty()) {
             return;
         }
         AgentEvent e = record.value();
@@ -56,20 +83,25 @@ public final class SessionBudgetDetector extends SessionStateDetector<SessionBud
         }
         long ts = record.timestamp();
         String agentId = e.getAgentId();
-        SessionBudget s = live(probe.set(sessionId, agentId), ts);
-        s.add(ts, tokens, cost);
-        EffectiveRule[] effective = rulesFor(agentId);
+        SessionState s = sessions.live(sessionId, agentId, ts);
+        SessionBudget b = s.budget;
+        if (b == null) {
+            b = new SessionBudget(ts);
+            s.budget = b;
+        }
+        b.add(ts, tokens, cost);
+        EffectiveRule[] effective = agentRules.of(agentId);
         for (int i = 0; i < effective.length; i++) {
-            check(i, effective[i], s, e, agentId, sessionId, ts);
+            check(i, effective[i], s, b, e, agentId, sessionId, ts);
         }
     }
 
-    private void check(int index, EffectiveRule eff, SessionBudget s, AgentEvent e, String agentId, String sessionId, long ts) {
+    private void check(int index, EffectiveRule eff, SessionState s, SessionBudget b, AgentEvent e, String agentId, String sessionId, long ts) {
         if (!eff.enabled()) {
             return;
         }
         RuleDefinition def = eff.definition();
-        AlertState state = s.alerts == null ? null : s.alerts[index];
+        AlertState state = b.alerts == null ? null : b.alerts[index];
         if (state != null && state.phase() == AlertState.Phase.FIRING) {
             Emit repeat = AlertLifecycle.occurred(state, ts, def.repeatInterval());
             if (repeat != Emit.NOTHING) {
@@ -79,37 +111,39 @@ public final class SessionBudgetDetector extends SessionStateDetector<SessionBud
         }
         double maxTokens = def.param("max_tokens");
         double maxCost = def.param("max_cost");
-        if (!(s.tokens > maxTokens) && !(s.cost > maxCost)) {
+        if (!(b.tokens > maxTokens) && !(b.cost > maxCost)) {
             return;
         }
-        state = s.alert(index, rules.size());
+        state = b.alert(index, rules.size());
         s.tenant = e.getTenant();
         s.workflow = e.getWorkflow();
         Emit emit = AlertLifecycle.occurred(state, ts, def.repeatInterval());
         emitter.emit(def, state, emit, true, ts, context(def, s, agentId, sessionId, e.getTraceId()));
     }
 
-    private static AlertContext context(RuleDefinition def, SessionBudget s, String agentId, String sessionId, String traceId) {
+    private static AlertContext context(RuleDefinition def, SessionState s, String agentId, String sessionId, String traceId) {
+        SessionBudget b = s.budget;
         double maxTokens = def.param("max_tokens");
         double maxCost = def.param("max_cost");
-        boolean byTokens = s.tokens > maxTokens;
+        boolean byTokens = b.tokens > maxTokens || Double.isNaN(maxCost);
         return new AlertContext()
                 .fingerprint(Fingerprint.of(def.id(), Map.of("agent_id", agentId, "session_id", sessionId)))
                 .agent(agentId, s.tenant)
                 .session(sessionId)
                 .label("workflow", s.workflow)
-                .numbers(byTokens || Double.isNaN(maxCost) ? s.tokens : s.cost, byTokens || Double.isNaN(maxCost) ? maxTokens : maxCost, Double.NaN)
+                .numbers(byTokens ? b.tokens : b.cost, byTokens ? maxTokens : maxCost, Double.NaN)
                 .evidence(traceId == null ? List.of() : List.of(traceId))
-                .var("tokens", s.tokens)
-                .var("cost", s.cost)
+                .var("tokens", b.tokens)
+                .var("cost", b.cost)
                 .var("max_tokens", maxTokens)
                 .var("max_cost", maxCost);
     }
 
     @Override
-    protected void expiring(SessionKey key, SessionBudget s, long now) {
-        for (int i = 0; i < rules.size(); i++) {
-            AlertState state = s.alerts == null ? null : s.alerts[i];
+    public void expiring(SessionKey key, SessionState s, long now) {
+        SessionBudget b = s.budget;
+        for (int i = 0; b != null && b.alerts != null && i < rules.size(); i++) {
+            AlertState state = b.alerts[i];
             if (state != null && state.isActive()) {
                 RuleDefinition def = resolver.resolve(rules.get(i), key.agentId()).definition();
                 emitter.emit(def, state, AlertLifecycle.end(state), false, now, context(def, s, key.agentId(), key.sessionId(), null));
@@ -118,27 +152,7 @@ public final class SessionBudgetDetector extends SessionStateDetector<SessionBud
     }
 
     @Override
-    protected long lastSeenOf(byte[] bytes) {
-        return SessionBudget.lastSeenOf(bytes);
-    }
-
-    @Override
-    protected SessionBudget create(SessionKey key, long ts) {
-        return new SessionBudget(ts);
-    }
-
-    @Override
-    protected SessionBudget decode(SessionKey key, byte[] bytes) {
-        return SessionBudget.decode(bytes, ruleIds);
-    }
-
-    @Override
-    protected void encode(SessionBudget state, ByteSink out) {
-        state.encode(out, ruleIds);
-    }
-
-    /** The stored state of a session for the query endpoints; null if the bytes are not this detector's. */
-    static Map<String, Object> describe(byte[] bytes, List<String> ruleIds) {
-        return SessionBudget.decode(bytes, ruleIds).describe(ruleIds);
+    public void close() {
+        sessions.close();
     }
 }

@@ -51,8 +51,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
     protected long created;
 
     private final boolean lru;
-    private final java.util.Map<String, EffectiveRule[]> agentRules = new java.util.HashMap<>();
-    private long agentRulesVersion = -1;
+    private final AgentRuleCache agentRules;
 
     StateDetector(RuleSet rules, RuleKind kind, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics,
                   String storeName, String hookName, int capacity) {
@@ -71,6 +70,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
         this.hookName = hookName;
         this.capacity = capacity;
         this.lru = lru;
+        this.agentRules = new AgentRuleCache(this.rules, resolver);
     }
 
     @Override
@@ -138,28 +138,9 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
         return true;
     }
 
-    /**
-     * The detector's rules as they apply to an agent, in the order of {@link #rules}: one hash lookup per event
-     * instead of a resolution per rule; rebuilt when the overrides change.
-     */
+    /** The detector's rules as they apply to an agent, in the order of {@link #rules}: one lookup per event. */
     protected final EffectiveRule[] rulesFor(String agentId) {
-        long version = resolver.version();
-        if (version != agentRulesVersion) {
-            agentRules.clear();
-            agentRulesVersion = version;
-        }
-        EffectiveRule[] effective = agentRules.get(agentId);
-        if (effective == null) {
-            effective = new EffectiveRule[rules.size()];
-            for (int i = 0; i < effective.length; i++) {
-                effective[i] = resolver.resolve(rules.get(i), agentId);
-            }
-            if (agentRules.size() >= 100_000) {
-                agentRules.clear();
-            }
-            agentRules.put(agentId, effective);
-        }
-        return effective;
+        return agentRules.of(agentId);
     }
 
     /** A key safe to keep in the cache (a copy of a reused probe). */

@@ -51,7 +51,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *                                      -> route-mis-keyed -> unwrap-mis-keyed -> events-by-agent (repartition) -+
  *                                      -> route-keyed -> unwrap-keyed ---------------------------------------- merge-events-by-agent
  *   merge-events-by-agent -> evaluate-agent-rules [agent-panes-store, agent-scopes-store, cascade-causes-store] ----+
- *                         -> detect-agent-incidents [session-budgets-store, session-loops-store,                       |
+ *                         -> detect-agent-incidents [sessions-store,                                                  |
  *                              agent-daily-budgets-store, agent-tools-store, agent-silence-store,                    |
  *                              agent-releases-store, cascade-causes-store] ------------------------------------------+
  *                         -> project-lineage -> events-by-trace (repartition) -> detect-cascades [trace-lineage-store] +
@@ -120,7 +120,7 @@ public final class AgentwatchTopology {
                         Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled();
         builder.addStateStore(panes);
-        for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.CASCADE_CAUSES, StoreNames.SESSION_BUDGETS, StoreNames.SESSION_LOOPS,
+        for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.CASCADE_CAUSES, StoreNames.SESSIONS,
                 StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS, StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES,
                 StoreNames.TRACE_LINEAGE)) {
             builder.addStateStore(keyValueStore(name, rocks));
@@ -139,7 +139,7 @@ public final class AgentwatchTopology {
         KStream<String, Alert> detectorAlerts = events.process(
                 () -> new AgentDetectorsProcessor(rules, detectors, overridesVersion, metrics),
                 Named.as("detect-agent-incidents"),
-                StoreNames.SESSION_BUDGETS, StoreNames.SESSION_LOOPS, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS,
+                StoreNames.SESSIONS, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS,
                 StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES, StoreNames.AGENT_DETECTORS_HOOK, StoreNames.CASCADE_CAUSES);
 
         // cascades: only agent runs and failures are re-keyed by trace, as compact lineage records

@@ -7,8 +7,7 @@ public final class StoreNames {
     public static final String AGENT_RULES_HOOK = "agent-rules-flush-store";
     public static final String RULE_OVERRIDES = "rule-overrides-store";
 
-    public static final String SESSION_BUDGETS = "session-budgets-store";
-    public static final String SESSION_LOOPS = "session-loops-store";
+    public static final String SESSIONS = "sessions-store";
     public static final String AGENT_DAILY_BUDGETS = "agent-daily-budgets-store";
     public static final String AGENT_TOOLS = "agent-tools-store";
     public static final String AGENT_SILENCE = "agent-silence-store";

@@ -50,7 +50,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * mvn -pl stream-processor -am test-compile
  * java -cp "$(cat cp.txt):stream-processor/target/classes:stream-processor/target/test-classes" \
- *   io.agentwatch.processor.bench.DetectorBenchmark [events=1000000] [agents=500] [rate=500] [commitEvery=20000] [rounds=3] [wallTickEvery=25000]
+ *   io.agentwatch.processor.bench.DetectorBenchmark [events=1000000] [agents=500] [rate=500] [commitEvery=20000] [rounds=3] [wallTickEvery=25000] [only=-1] [liveSessions=20000]
  * </pre>
  */
 public final class DetectorBenchmark {
@@ -68,9 +68,10 @@ public final class DetectorBenchmark {
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         // wall-clock punctuations once per this many events: one second of a task at ~25k events/s
         int wallTickEvery = args.length > 5 ? Integer.parseInt(args[5]) : 25_000;
-        // only one variant (0 core, 1 detectors, 2 lineage and cascades, 3 all; 4-9 each detector alone; -1 the first
-        // four; -2 every one), for profiling
+        // only one variant (0 core, 1 detectors, 2 lineage and cascades, 3 all; 4-9 each detector alone, 10 the harness
+        // alone; -1 the first four; -2 every one), for profiling
         int only = args.length > 6 ? Integer.parseInt(args[6]) : -1;
+        int liveSessions = args.length > 7 ? Integer.parseInt(args[7]) : DetectorSettings.defaults().liveSessions();
 
         long start = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
         SimulationConfig config = SimulationConfig.of(42, agents, rate, Duration.ofSeconds((long) (events / rate) + 60), start).withMaxEvents(events);
@@ -86,13 +87,13 @@ public final class DetectorBenchmark {
         String[] variants = {"core rules (evaluate-agent-rules)", "detectors (detect-agent-incidents)",
                 "lineage + cascades (project-lineage, serde, detect-cascades)", "all of them",
                 "  session budgets alone", "  loops alone", "  daily budgets alone", "  tool timeout chains alone", "  silence alone",
-                "  release regressions alone"};
+                "  release regressions alone", "  nothing (the harness alone)"};
         for (int round = 0; round < rounds; round++) {
             for (int v = 0; v < variants.length; v++) {
                 if ((only >= 0 && v != only) || (only == -1 && v > 3)) {
                     continue;
                 }
-                Harness h = new Harness(rules, v);
+                Harness h = new Harness(rules, v, liveSessions);
                 long t0 = System.nanoTime();
                 long cpu0 = THREADS.getCurrentThreadCpuTime();
                 h.run(input, commitEvery, wallTickEvery);
@@ -116,9 +117,11 @@ public final class DetectorBenchmark {
         private CascadeProcessor cascades;
         private ForwardingContext<String, Object> cascadeContext;
 
-        Harness(RuleSet rules, int variant) throws Exception {
+        Harness(RuleSet rules, int variant, int liveSessions) throws Exception {
             dir = Files.createTempDirectory("agentwatch-bench").toFile();
-            TopologySettings settings = AgentwatchTopology.defaultSettings(rules, 1);
+            TopologySettings defaults = AgentwatchTopology.defaultSettings(rules, 1);
+            DetectorSettings d0 = defaults.detectors();
+            TopologySettings settings = defaults.withDetectors(new DetectorSettings(liveSessions, d0.liveTraces(), d0.liveAgents(), d0.tick(), d0.wallClockTick()));
             ProcessorMetrics metrics = ProcessorMetrics.noop();
             OverridesVersion version = new OverridesVersion();
             if (variant == 0 || variant == 3) {
@@ -136,7 +139,12 @@ public final class DetectorBenchmark {
                     case 6 -> new io.agentwatch.processor.detect.DailyBudgetDetector(rules, d, resolver, metrics);
                     case 7 -> new io.agentwatch.processor.detect.ToolTimeoutChainDetector(rules, d, resolver, metrics);
                     case 8 -> new io.agentwatch.processor.detect.SilenceDetector(rules, d, resolver, metrics);
-                    default -> new io.agentwatch.processor.detect.ReleaseRegressionDetector(rules, d, resolver, metrics);
+                    case 9 -> new io.agentwatch.processor.detect.ReleaseRegressionDetector(rules, d, resolver, metrics);
+                    default -> new Processor<String, AgentEvent, Object, Object>() {
+                        @Override
+                        public void process(Record<String, AgentEvent> record) {
+                        }
+                    };
                 }, r -> { });
             }
             if (variant == 2 || variant == 3) {
@@ -169,7 +177,7 @@ public final class DetectorBenchmark {
             taskDir.mkdirs();
             ForwardingContext<K, V> ctx = new ForwardingContext<>(props, new TaskId(0, contexts.size()), taskDir);
             ctx.setCurrentSystemTimeMs(0);
-            for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.CASCADE_CAUSES, StoreNames.SESSION_BUDGETS, StoreNames.SESSION_LOOPS,
+            for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.CASCADE_CAUSES, StoreNames.SESSIONS,
                     StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS, StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES,
                     StoreNames.TRACE_LINEAGE)) {
                 register(ctx, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())

@@ -79,8 +79,8 @@ class SessionTokenBudgetTest {
         fixture.send(call("right", "s-shared", 1.1, 60_000));
 
         assertThat(of(fixture.alerts(), BUDGET, AlertStatus.FIRING)).isEmpty();
-        assertThat(fixture.store(StoreNames.SESSION_BUDGETS).get(storeKey("s-shared", "left"))).isNotNull();
-        assertThat(fixture.store(StoreNames.SESSION_BUDGETS).get(storeKey("s-shared", "right"))).isNotNull();
+        assertThat(fixture.store(StoreNames.SESSIONS).get(storeKey("s-shared", "left"))).isNotNull();
+        assertThat(fixture.store(StoreNames.SESSIONS).get(storeKey("s-shared", "right"))).isNotNull();
     }
 
     @Test
@@ -100,7 +100,7 @@ class SessionTokenBudgetTest {
     void shouldExpireAnIdleSessionFreeingItsStateAndResolvingItsAlert() {
         fixture.send(call("chatty", "s-over", 1, 150_000));
         fixture.send(call("chatty", "s-quiet", 1, 1_000));
-        assertThat(fixture.store(StoreNames.SESSION_BUDGETS).get(storeKey("s-quiet", "chatty"))).isNotNull();
+        assertThat(fixture.store(StoreNames.SESSIONS).get(storeKey("s-quiet", "chatty"))).isNotNull();
         Alert fired = of(fixture.alerts(), BUDGET, AlertStatus.FIRING).get(0);
 
         // other sessions keep stream time moving; the two above stay idle for more than 15 minutes
@@ -110,9 +110,9 @@ class SessionTokenBudgetTest {
         assertThat(resolved).hasSize(1);
         assertThat(resolved.get(0).getFingerprint()).isEqualTo(fired.getFingerprint());
         assertThat(resolved.get(0).getEndsAt().toEpochMilli()).isBetween(Traffic.minute(16), Traffic.minute(17));
-        assertThat(fixture.store(StoreNames.SESSION_BUDGETS).get(storeKey("s-over", "chatty"))).isNull();
-        assertThat(fixture.store(StoreNames.SESSION_BUDGETS).get(storeKey("s-quiet", "chatty"))).isNull();
-        assertThat(fixture.store(StoreNames.SESSION_BUDGETS).get(storeKey("s-other-35", "other"))).as("a recent session stays").isNotNull();
+        assertThat(fixture.store(StoreNames.SESSIONS).get(storeKey("s-over", "chatty"))).isNull();
+        assertThat(fixture.store(StoreNames.SESSIONS).get(storeKey("s-quiet", "chatty"))).isNull();
+        assertThat(fixture.store(StoreNames.SESSIONS).get(storeKey("s-other-35", "other"))).as("a recent session stays").isNotNull();
     }
 
     @Test
