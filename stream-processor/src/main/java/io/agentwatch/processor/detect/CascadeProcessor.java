@@ -17,6 +17,7 @@ import io.agentwatch.processor.state.ColdKeys;
 import io.agentwatch.processor.state.CommitHookStore;
 import io.agentwatch.processor.state.LiveCache;
 import io.agentwatch.processor.state.StoreSweeper;
+import io.agentwatch.processor.state.WriteBatch;
 import io.agentwatch.processor.topology.StoreNames;
 import io.agentwatch.schema.Alert;
 import io.agentwatch.schema.AlertRule;
@@ -71,6 +72,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, byte[]> store;
     private LiveCache<String, TraceState> cache;
+    private WriteBatch<String> writes;
     private AlertEmitter emitter;
     private long persistedSinceTick;
     private long expired;
@@ -88,6 +90,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.store = context.getStateStore(StoreNames.TRACE_LINEAGE);
+        this.writes = new WriteBatch<>(store);
         KeyValueStore<String, AlertRule> overrides = context.getStateStore(StoreNames.RULE_OVERRIDES);
         resolver.bind(overrides);
         this.cache = new LiveCache<>(settings.liveTraces(), this::load, this::write, false);
@@ -97,7 +100,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
             }
         });
         CommitHookStore hook = context.getStateStore(StoreNames.TRACE_LINEAGE_HOOK);
-        hook.register(cache::flush);
+        hook.register(() -> writes.flush(cache::flush));
         this.emitter = new AlertEmitter(context, metrics, null);
         context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::tick);
     }
@@ -275,7 +278,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
     /** Writes traces with a failure; traces that never failed stay in the live cache only (see the class comment). */
     private void write(String traceId, TraceState t) {
         if (t == null) {
-            store.put(traceId, null); // a delete without reading the old value
+            writes.put(traceId, null); // a delete without reading the old value
             return;
         }
         if (t.failures == 0) {
@@ -287,7 +290,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
         }
         buffer.reset();
         t.encode(buffer);
-        store.put(traceId, buffer.toByteArray());
+        writes.put(traceId, buffer.toByteArray());
     }
 
     @Override

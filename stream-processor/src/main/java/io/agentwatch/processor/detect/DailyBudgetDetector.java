@@ -32,10 +32,12 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class DailyBudgetDetector extends StateDetector<String, DailyBudget> {
     /** Agents with an alert firing today, to resolve at midnight; bounded by the agents. */
     private final Set<String> firing = new HashSet<>();
+    private final AgentRuleCache caps;
 
     public DailyBudgetDetector(RuleSet rules, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
         super(rules, RuleKind.DAILY_BUDGET, settings, resolver, metrics, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_DETECTORS_HOOK,
-                settings.liveAgents());
+                settings.liveAgents(), false);
+        this.caps = new AgentRuleCache(this.rules, resolver, "threshold", "max_tokens", "max_cost");
     }
 
     @Override
@@ -70,19 +72,16 @@ public final class DailyBudgetDetector extends StateDetector<String, DailyBudget
         }
         d.tokens += tokens;
         d.cost += cost;
-        EffectiveRule[] effective = rulesFor(agentId);
-        for (int i = 0; i < effective.length; i++) {
-            if (d.firedToday(i)) {
+        AgentRuleCache.AgentRules effective = caps.rulesOf(agentId);
+        for (int i = 0; i < effective.rules.length; i++) {
+            double[] p = effective.params[i];
+            double level = Double.isNaN(p[0]) ? 1.0 : p[0];
+            double tokenShare = d.tokens / p[1];
+            double costShare = d.cost / p[2];
+            if (!(tokenShare >= level || costShare >= level) || d.firedToday(i) || !effective.rules[i].enabled()) {
                 continue;
             }
-            EffectiveRule eff = effective[i];
-            RuleDefinition def = eff.definition();
-            double level = def.thresholdOr(1.0);
-            double tokenShare = d.tokens / def.param("max_tokens");
-            double costShare = d.cost / def.param("max_cost");
-            if (!eff.enabled() || !(tokenShare >= level || costShare >= level)) {
-                continue;
-            }
+            RuleDefinition def = effective.rules[i].definition();
             AlertState state = d.alert(i, rules.size());
             d.firedOn[i] = day;
             d.tenant = e.getTenant();

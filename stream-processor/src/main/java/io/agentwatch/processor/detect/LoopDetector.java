@@ -69,7 +69,7 @@ public final class LoopDetector implements Processor<String, AgentEvent, String,
         this.resolver = resolver;
         this.metrics = metrics;
         this.sessions = sessions;
-        this.agentRules = new AgentRuleCache(this.rules, resolver);
+        this.agentRules = new AgentRuleCache(this.rules, resolver, "threshold", "max_retries", "ngram_max", "ngram_repeats");
     }
 
     @Override
@@ -96,7 +96,8 @@ public final class LoopDetector implements Processor<String, AgentEvent, String,
         }
         String agentId = e.getAgentId();
         long ts = record.timestamp();
-        EffectiveRule[] effective = agentRules.of(agentId);
+        AgentRuleCache.AgentRules agent = agentRules.rulesOf(agentId);
+        EffectiveRule[] effective = agent.rules;
         if (tool == null) {
             retriesWithoutTool(effective, e, agentId, sessionId, retries, ts);
             return;
@@ -117,9 +118,11 @@ public final class LoopDetector implements Processor<String, AgentEvent, String,
                 continue;
             }
             RuleDefinition def = eff.definition();
-            int sameLimit = (int) def.thresholdOr(DEFAULT_SAME_CALLS);
-            int maxRetries = (int) def.param("max_retries", DEFAULT_MAX_RETRIES);
-            int repeats = (int) def.param("ngram_repeats", DEFAULT_NGRAM_REPEATS);
+            double[] p = agent.params[i];
+            int sameLimit = Double.isNaN(p[0]) ? DEFAULT_SAME_CALLS : (int) p[0];
+            int maxRetries = Double.isNaN(p[1]) ? DEFAULT_MAX_RETRIES : (int) p[1];
+            int ngramMax = Double.isNaN(p[2]) ? DEFAULT_NGRAM_MAX : (int) p[2];
+            int repeats = Double.isNaN(p[3]) ? DEFAULT_NGRAM_REPEATS : (int) p[3];
             int cycle;
             if (args != null && same >= sameLimit) {
                 occurred(i, def, s, e, agentId, sessionId, ts, same, sameLimit, "same_call", tool,
@@ -127,7 +130,7 @@ public final class LoopDetector implements Processor<String, AgentEvent, String,
             } else if (retries > maxRetries) {
                 occurred(i, def, s, e, agentId, sessionId, ts, retries, maxRetries, "retries", tool,
                         "a call of " + tool + " retried " + retries + " times");
-            } else if ((cycle = loop.cycle((int) def.param("ngram_max", DEFAULT_NGRAM_MAX), repeats)) > 0) {
+            } else if ((cycle = loop.cycle(ngramMax, repeats)) > 0) {
                 occurred(i, def, s, e, agentId, sessionId, ts, repeats, repeats, "cycle", tool,
                         "the same " + cycle + "-tool sequence repeated " + repeats + " times, ending with " + tool);
             }

@@ -53,7 +53,7 @@ public final class ReleaseRegressionDetector extends StateDetector<String, Relea
 
     public ReleaseRegressionDetector(RuleSet rules, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
         super(rules, RuleKind.RELEASE_REGRESSION, settings, resolver, metrics, StoreNames.AGENT_RELEASES, StoreNames.AGENT_DETECTORS_HOOK,
-                settings.liveAgents());
+                settings.liveAgents(), false);
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class SessionBudgetDetector implements Processor<String, AgentEvent
         this.resolver = resolver;
         this.metrics = metrics;
         this.sessions = sessions;
-        this.agentRules = new AgentRuleCache(this.rules, resolver);
+        this.agentRules = new AgentRuleCache(this.rules, resolver, "max_tokens", "max_cost");
     }
 
     @Override
@@ -90,9 +90,14 @@ public final class SessionBudgetDetector implements Processor<String, AgentEvent
             s.budget = b;
         }
         b.add(ts, tokens, cost);
-        EffectiveRule[] effective = agentRules.of(agentId);
-        for (int i = 0; i < effective.length; i++) {
-            check(i, effective[i], s, b, e, agentId, sessionId, ts);
+        AgentRuleCache.AgentRules effective = agentRules.rulesOf(agentId);
+        for (int i = 0; i < effective.rules.length; i++) {
+            double[] p = effective.params[i];
+            // the common case, settled without touching the rule: under both ceilings, nothing firing
+            if (!(b.tokens > p[0]) && !(b.cost > p[1]) && (b.alerts == null || b.alerts[i] == null || !b.alerts[i].isActive())) {
+                continue;
+            }
+            check(i, effective.rules[i], s, b, e, agentId, sessionId, ts);
         }
     }
 

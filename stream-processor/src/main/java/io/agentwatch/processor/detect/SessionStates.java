@@ -9,6 +9,7 @@ import io.agentwatch.processor.state.ColdKeys;
 import io.agentwatch.processor.state.CommitHookStore;
 import io.agentwatch.processor.state.LiveCache;
 import io.agentwatch.processor.state.StoreSweeper;
+import io.agentwatch.processor.state.WriteBatch;
 import io.agentwatch.processor.topology.StoreNames;
 import io.agentwatch.schema.Alert;
 import io.agentwatch.schema.serde.ByteSink;
@@ -65,6 +66,7 @@ final class SessionStates {
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, byte[]> store;
     private LiveCache<SessionKey, SessionState> cache;
+    private WriteBatch<String> writes;
     private long created;
     private long expired;
     private String lastSessionId;
@@ -89,10 +91,11 @@ final class SessionStates {
         }
         this.context = context;
         this.store = context.getStateStore(StoreNames.SESSIONS);
+        this.writes = new WriteBatch<>(store);
         this.cache = new LiveCache<>(settings.liveSessions(), this::load, this::write, false);
         cache.onEviction((key, state) -> cold.evicted(key.hashCode()));
         CommitHookStore hook = context.getStateStore(StoreNames.AGENT_DETECTORS_HOOK);
-        hook.register(cache::flush);
+        hook.register(() -> writes.flush(cache::flush));
         context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::tick);
     }
 
@@ -201,12 +204,12 @@ final class SessionStates {
 
     private void write(SessionKey key, SessionState state) {
         if (state == null) {
-            store.put(key.storeKey(), null); // a delete that does not read the old value first, as delete() does
+            writes.put(key.storeKey(), null);
             return;
         }
         buffer.reset();
         state.encode(buffer, budgetRules, loopRules);
-        store.put(key.storeKey(), buffer.toByteArray());
+        writes.put(key.storeKey(), buffer.toByteArray());
     }
 
     void close() {

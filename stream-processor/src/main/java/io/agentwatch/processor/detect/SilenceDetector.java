@@ -54,10 +54,12 @@ public final class SilenceDetector extends StateDetector<String, Silence> {
     /** Wall clock when the task last received a record. */
     private long lastRecordWall;
     private long forgotten;
+    private final AgentRuleCache gaps;
 
     public SilenceDetector(RuleSet rules, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
         super(rules, RuleKind.SILENCE, settings, resolver, metrics, StoreNames.AGENT_SILENCE, StoreNames.AGENT_DETECTORS_HOOK,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE, false);
+        this.gaps = new AgentRuleCache(this.rules, resolver, "max_gap");
     }
 
     @Override
@@ -81,7 +83,10 @@ public final class SilenceDetector extends StateDetector<String, Silence> {
         s.lastWall = wall;
         if (ts > s.lastEvent) {
             if (s.lastEvent > 0) {
-                double maxGap = rulesFor(agentId)[0].definition().param("max_gap", DEFAULT_MAX_GAP.toMillis());
+                double maxGap = gaps.rulesOf(agentId).params[0][0];
+                if (Double.isNaN(maxGap)) {
+                    maxGap = DEFAULT_MAX_GAP.toMillis();
+                }
                 double gap = Math.min(ts - s.lastEvent, maxGap);
                 s.gapEwma = s.gaps == 0 ? gap : s.gapEwma + ALPHA * (gap - s.gapEwma);
                 s.gaps++;

@@ -8,6 +8,7 @@ import io.agentwatch.processor.rules.RuleResolver;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.state.CommitHookStore;
 import io.agentwatch.processor.state.LiveCache;
+import io.agentwatch.processor.state.WriteBatch;
 import io.agentwatch.processor.topology.StoreNames;
 import io.agentwatch.schema.AgentEvent;
 import io.agentwatch.schema.Alert;
@@ -46,6 +47,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
     protected ProcessorContext<String, Alert> context;
     protected KeyValueStore<String, byte[]> store;
     protected LiveCache<K, S> cache;
+    private WriteBatch<String> writes;
     protected AlertEmitter emitter;
     /** States created (not found in the store) since the last tick. */
     protected long created;
@@ -77,11 +79,12 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
     public void init(ProcessorContext<String, Alert> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.writes = new WriteBatch<>(store);
         KeyValueStore<String, AlertRule> overrides = context.getStateStore(StoreNames.RULE_OVERRIDES);
         resolver.bind(overrides);
         this.cache = new LiveCache<>(capacity, this::load, this::write, lru);
         CommitHookStore hook = context.getStateStore(hookName);
-        hook.register(cache::flush);
+        hook.register(() -> writes.flush(cache::flush));
         KeyValueStore<String, byte[]> causes = context.getStateStore(StoreNames.CASCADE_CAUSES);
         this.emitter = new AlertEmitter(context, metrics, new CascadeCauses(causes));
         context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::tick);
@@ -164,12 +167,12 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
 
     private void write(K key, S state) {
         if (state == null) {
-            store.put(storeKey(key), null); // a delete that does not read the old value first, as delete() does
+            writes.put(storeKey(key), null); // a delete that does not read the old value first, as delete() does
             return;
         }
         buffer.reset();
         encode(state, buffer);
-        store.put(storeKey(key), buffer.toByteArray());
+        writes.put(storeKey(key), buffer.toByteArray());
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class ToolTimeoutChainDetector extends StateDetector<String, AgentT
 
     public ToolTimeoutChainDetector(RuleSet rules, DetectorSettings settings, RuleResolver resolver, ProcessorMetrics metrics) {
         super(rules, RuleKind.TOOL_TIMEOUT_CHAIN, settings, resolver, metrics, StoreNames.AGENT_TOOLS, StoreNames.AGENT_DETECTORS_HOOK,
-                settings.liveAgents());
+                settings.liveAgents(), false);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.agentwatch.processor.ingest.DecodeEventsProcessor;
 import io.agentwatch.processor.ingest.EventTimeExtractor;
 import io.agentwatch.processor.ingest.Ingested;
 import io.agentwatch.processor.rules.OverridesVersion;
+import io.agentwatch.processor.rules.RuleKind;
 import io.agentwatch.processor.rules.RuleResolver;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.rules.RulesStoreUpdater;
@@ -66,6 +67,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * a cascade notice for agent A lands in A's task, where A's detectors read it.
  */
 public final class AgentwatchTopology {
+    /** The kinds the node {@code detect-agent-incidents} evaluates. */
+    private static final List<RuleKind> AGENT_DETECTOR_KINDS = List.of(RuleKind.SESSION_BUDGET, RuleKind.LOOP, RuleKind.DAILY_BUDGET,
+            RuleKind.TOOL_TIMEOUT_CHAIN, RuleKind.SILENCE, RuleKind.RELEASE_REGRESSION);
+
     private AgentwatchTopology() {
     }
 
@@ -120,46 +125,52 @@ public final class AgentwatchTopology {
                         Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled();
         builder.addStateStore(panes);
-        for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.CASCADE_CAUSES, StoreNames.SESSIONS,
-                StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS, StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES,
-                StoreNames.TRACE_LINEAGE)) {
-            builder.addStateStore(keyValueStore(name, rocks));
-        }
+        builder.addStateStore(keyValueStore(StoreNames.AGENT_SCOPES, rocks));
+        builder.addStateStore(keyValueStore(StoreNames.CASCADE_CAUSES, rocks));
         builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_RULES_HOOK));
-        builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_DETECTORS_HOOK));
-        builder.addStateStore(new CommitHookStoreBuilder(StoreNames.TRACE_LINEAGE_HOOK));
 
-        KStream<String, Alert> ruleAlerts = events.process(
+        KStream<String, Alert> alerts = events.process(
                 () -> new AgentRulesProcessor(rules, agentRules, new RuleResolver(overridesVersion, metrics), metrics),
                 Named.as("evaluate-agent-rules"),
                 StoreNames.AGENT_PANES, StoreNames.AGENT_SCOPES, StoreNames.AGENT_RULES_HOOK, StoreNames.CASCADE_CAUSES);
 
-        // session, budget, loop, tool, silence and release detectors: one node, one dispatch per event for all of them
+        // a detector whose kind has no rule in the rules file costs nothing: its nodes are left out
         DetectorSettings detectors = settings.detectors();
-        KStream<String, Alert> detectorAlerts = events.process(
-                () -> new AgentDetectorsProcessor(rules, detectors, overridesVersion, metrics),
-                Named.as("detect-agent-incidents"),
-                StoreNames.SESSIONS, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS,
-                StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES, StoreNames.AGENT_DETECTORS_HOOK, StoreNames.CASCADE_CAUSES);
+        if (AGENT_DETECTOR_KINDS.stream().anyMatch(kind -> !rules.ofKind(kind).isEmpty())) {
+            for (String name : List.of(StoreNames.SESSIONS, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS, StoreNames.AGENT_SILENCE,
+                    StoreNames.AGENT_RELEASES)) {
+                builder.addStateStore(keyValueStore(name, rocks));
+            }
+            builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_DETECTORS_HOOK));
+            // session, budget, loop, tool, silence and release detectors: one node, one dispatch per event for all of them
+            KStream<String, Alert> detectorAlerts = events.process(
+                    () -> new AgentDetectorsProcessor(rules, detectors, overridesVersion, metrics),
+                    Named.as("detect-agent-incidents"),
+                    StoreNames.SESSIONS, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS,
+                    StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES, StoreNames.AGENT_DETECTORS_HOOK, StoreNames.CASCADE_CAUSES);
+            alerts = alerts.merge(detectorAlerts, Named.as("merge-detector-alerts"));
+        }
 
-        // cascades: only agent runs and failures are re-keyed by trace, as compact lineage records
-        KStream<String, Alert> cascadeAlerts = events
-                .process(ProjectLineageProcessor::new, Named.as("project-lineage"))
-                .repartition(Repartitioned.with(Serdes.String(), new LineageSpan.LineageSpanSerde())
-                        .withName("events-by-trace").withNumberOfPartitions(settings.inputPartitions()))
-                .process(() -> new CascadeProcessor(rules, detectors, overridesVersion, metrics), Named.as("detect-cascades"),
-                        StoreNames.TRACE_LINEAGE, StoreNames.TRACE_LINEAGE_HOOK);
+        if (!rules.ofKind(RuleKind.CASCADE).isEmpty()) {
+            builder.addStateStore(keyValueStore(StoreNames.TRACE_LINEAGE, rocks));
+            builder.addStateStore(new CommitHookStoreBuilder(StoreNames.TRACE_LINEAGE_HOOK));
+            // cascades: only agent runs and failures are re-keyed by trace, as compact lineage records
+            KStream<String, Alert> cascadeAlerts = events
+                    .process(ProjectLineageProcessor::new, Named.as("project-lineage"))
+                    .repartition(Repartitioned.with(Serdes.String(), new LineageSpan.LineageSpanSerde())
+                            .withName("events-by-trace").withNumberOfPartitions(settings.inputPartitions()))
+                    .process(() -> new CascadeProcessor(rules, detectors, overridesVersion, metrics), Named.as("detect-cascades"),
+                            StoreNames.TRACE_LINEAGE, StoreNames.TRACE_LINEAGE_HOOK);
 
-        // a cascade's downstream agents learn of it on their own partitions (same partition count as the events)
-        cascadeAlerts
-                .flatMap(new CascadeNotices(rules), Named.as("notify-downstream-agents"))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
-                        .withName("cascade-notices").withNumberOfPartitions(settings.inputPartitions()))
-                .process(RecordCascadeCausesProcessor::new, Named.as("record-cascade-causes"), StoreNames.CASCADE_CAUSES);
+            // a cascade's downstream agents learn of it on their own partitions (same partition count as the events)
+            cascadeAlerts
+                    .flatMap(new CascadeNotices(rules), Named.as("notify-downstream-agents"))
+                    .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("cascade-notices").withNumberOfPartitions(settings.inputPartitions()))
+                    .process(RecordCascadeCausesProcessor::new, Named.as("record-cascade-causes"), StoreNames.CASCADE_CAUSES);
+            alerts = alerts.merge(cascadeAlerts, Named.as("merge-cascade-alerts"));
+        }
 
-        KStream<String, Alert> alerts = ruleAlerts
-                .merge(detectorAlerts, Named.as("merge-detector-alerts"))
-                .merge(cascadeAlerts, Named.as("merge-cascade-alerts"));
         alerts.to(topics.alerts().name(), Produced.with(topics.alerts().keySerde(), topics.alerts().valueSerde())
                 .withName("egress-" + topics.alerts().name()));
 
