@@ -1,6 +1,11 @@
 package io.agentwatch.processor;
 
 import io.agentwatch.processor.detect.AgentRulesSettings;
+import io.agentwatch.processor.detect.DetectorSettings;
+import io.agentwatch.processor.detect.StateViews;
+import io.agentwatch.processor.query.KafkaStreamsStores;
+import io.agentwatch.processor.query.QueryRoutes;
+import io.agentwatch.processor.query.StateQueries;
 import io.agentwatch.processor.topology.AgentwatchTopology;
 import io.agentwatch.processor.topology.Topics;
 import io.agentwatch.processor.topology.TopologySettings;
@@ -71,6 +76,9 @@ public final class ProcessorApp implements AutoCloseable {
         TopologySettings settings = new TopologySettings(partitions, config.maxFutureSkew(), config.registryMaxWait(),
                 new AgentRulesSettings(config.grace(), config.evaluationInterval(), windows.stream().mapToInt(Integer::intValue).toArray(),
                         config.liveScopes(), config.baselineWarmup(), config.baselineHalfLife()),
+                new DetectorSettings(config.liveSessions(), config.liveTraces(), config.liveScopes(), config.evaluationInterval(),
+                        Duration.ofSeconds(1)),
+                config.controlEnabled(),
                 TopologySettings.StoreKind.ROCKSDB);
         PrometheusMeterRegistry meters = ServiceMetrics.create("stream-processor");
         ProcessorMetrics metrics = new ProcessorMetrics(meters);
@@ -83,13 +91,15 @@ public final class ProcessorApp implements AutoCloseable {
         streamsMetrics.bindTo(meters);
         OpsServer[] httpHolder = new OpsServer[1];
         ProcessorApp[] appHolder = new ProcessorApp[1];
-        OpsServer http = OpsServer.builder(config.httpHost(), config.httpPort())
+        StateQueries queries = new StateQueries(new StateViews(config.rules(), config.baselineWarmup()),
+                settings.agentRules().windowMinutes(), new KafkaStreamsStores(streams));
+        OpsServer.Builder httpBuilder = OpsServer.builder(config.httpHost(), config.httpPort())
                 .name("processor-http")
                 .bearerToken(config.httpToken())
                 .metrics(meters)
                 .health(() -> appHolder[0] == null ? Health.up("STARTING") : appHolder[0].health())
-                .ready(() -> appHolder[0] == null ? Health.down("STARTING") : appHolder[0].readiness())
-                .start();
+                .ready(() -> appHolder[0] == null ? Health.down("STARTING") : appHolder[0].readiness());
+        OpsServer http = new QueryRoutes(streams, queries, config.applicationServer(), config.httpToken()).register(httpBuilder).start();
         httpHolder[0] = http;
         ProcessorApp app = new ProcessorApp(config, streams, http, streamsMetrics, registry);
         appHolder[0] = app;
@@ -114,7 +124,10 @@ public final class ProcessorApp implements AutoCloseable {
         Map<String, Object> adminProps = new java.util.HashMap<>(config.kafka());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         adminProps.remove("schema.registry.url");
-        List<String> required = List.of(config.eventsTopic(), config.alertsTopic(), config.eventsDeadLetterTopic(), config.rulesTopic());
+        List<String> required = new ArrayList<>(List.of(config.eventsTopic(), config.alertsTopic(), config.eventsDeadLetterTopic(), config.rulesTopic()));
+        if (config.controlEnabled()) {
+            required.add(config.controlTopic());
+        }
         try (Admin admin = Admin.create(adminProps)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<String> missing = new ArrayList<>();
@@ -125,7 +138,7 @@ public final class ProcessorApp implements AutoCloseable {
             }
             if (!missing.isEmpty()) {
                 throw new ConfigException("topics " + missing + " do not exist on " + config.bootstrapServers()
-                        + ": create them (`./agentwatch up` does, the k8s manifests do) or point events.topic/alerts.topic/events.dlq.topic/rules.topic at existing ones");
+                        + ": create them (`./agentwatch up` does, the k8s manifests do) or point events.topic/alerts.topic/events.dlq.topic/rules.topic/control.topic at existing ones");
             }
             TopicDescription events = admin.describeTopics(List.of(config.eventsTopic())).allTopicNames().get(30, TimeUnit.SECONDS).get(config.eventsTopic());
             return events.partitions().size();

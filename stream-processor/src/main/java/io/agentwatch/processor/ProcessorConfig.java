@@ -36,6 +36,9 @@ public record ProcessorConfig(
         Duration grace,
         int[] extraWindows,
         int liveScopes,
+        int liveSessions,
+        int liveTraces,
+        boolean controlEnabled,
         int baselineWarmup,
         Duration baselineHalfLife,
         Duration maxFutureSkew,
@@ -104,6 +107,9 @@ public record ProcessorConfig(
                 grace,
                 extraWindows,
                 s.integer(ProcessorSettings.LIVE_SCOPES, 100, 10_000_000),
+                s.integer(ProcessorSettings.LIVE_SESSIONS, 100, 10_000_000),
+                s.integer(ProcessorSettings.LIVE_TRACES, 100, 10_000_000),
+                s.bool(ProcessorSettings.CONTROL_ENABLED),
                 s.integer(ProcessorSettings.BASELINE_WARMUP, 1, 10_000),
                 s.duration(ProcessorSettings.BASELINE_HALF_LIFE),
                 s.duration(ProcessorSettings.MAX_FUTURE_SKEW),
@@ -122,7 +128,7 @@ public record ProcessorConfig(
         return "ProcessorConfig[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers + ", registry=" + registry
                 + ", topics=" + eventsTopic + "/" + alertsTopic + "/" + eventsDeadLetterTopic + "/" + rulesTopic + "/" + controlTopic
                 + ", rules=" + rules.source() + " (" + rules.all().size() + " rules), stateDir=" + stateDir + ", guarantee=" + guarantee
-                + ", threads=" + threads + ", commitInterval=" + commitInterval + ", http=" + httpHost + ":" + httpPort
+                + ", threads=" + threads + ", commitInterval=" + commitInterval + ", control=" + controlEnabled + ", http=" + httpHost + ":" + httpPort
                 + ", httpToken=" + (httpToken.isPresent() ? "[hidden]" : "none") + "]";
     }
 }

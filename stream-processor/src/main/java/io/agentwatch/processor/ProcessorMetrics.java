@@ -19,6 +19,8 @@ public final class ProcessorMetrics {
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, Counter> alerts = new ConcurrentHashMap<>();
     private final Map<String, Counter> overridesRejected = new ConcurrentHashMap<>();
+    private final Map<String, Counter> expired = new ConcurrentHashMap<>();
+    private final Map<String, Counter> controlCommands = new ConcurrentHashMap<>();
 
     public ProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -67,6 +69,21 @@ public final class ProcessorMetrics {
         alerts.computeIfAbsent(key, k -> Counter.builder("agentwatch.alerts.emitted")
                 .description("Alert records written, by alertname, severity and status")
                 .tag("alertname", alertname).tag("severity", severity.toLowerCase(Locale.ROOT)).tag("status", status.toLowerCase(Locale.ROOT))
+                .register(registry)).increment();
+    }
+
+    /** Entries a detector expired from its store (idle sessions and traces, forgotten agents), by store; on ticks. */
+    public void stateExpired(String store, long n) {
+        if (n > 0) {
+            expired.computeIfAbsent(store, st -> Counter.builder("agentwatch.state.expired")
+                    .description("Idle entries expired from the detectors' stores (sessions, traces, forgotten agents), by store")
+                    .tag("store", st).register(registry)).increment(n);
+        }
+    }
+
+    public void controlCommand(String action) {
+        controlCommands.computeIfAbsent(action, a -> Counter.builder("agentwatch.control.commands")
+                .description("ControlCommands written to the control topic, by action").tag("action", a.toLowerCase(Locale.ROOT))
                 .register(registry)).increment();
     }
 

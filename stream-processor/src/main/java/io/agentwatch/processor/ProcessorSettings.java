@@ -25,6 +25,9 @@ public final class ProcessorSettings {
     public static final String GRACE = "grace";
     public static final String WINDOWS = "windows";
     public static final String LIVE_SCOPES = "state.live-scopes";
+    public static final String LIVE_SESSIONS = "state.live-sessions";
+    public static final String LIVE_TRACES = "state.live-traces";
+    public static final String CONTROL_ENABLED = "control.enabled";
     public static final String BASELINE_WARMUP = "baseline.warmup";
     public static final String BASELINE_HALF_LIFE = "baseline.half-life";
     public static final String MAX_FUTURE_SKEW = "events.max-future-skew";
@@ -59,7 +62,10 @@ public final class ProcessorSettings {
                 Setting.of(EVALUATION_INTERVAL, "5s", "how often, in event time, window rules are evaluated"),
                 Setting.of(GRACE, "30s", "how late (behind stream time) an event may arrive and still count in windows; at most 1m"),
                 Setting.of(WINDOWS, "", "extra window lengths to maintain (comma list, e.g. 30m,60m) for overrides; the rules' own are always kept"),
-                Setting.of(LIVE_SCOPES, "20000", "live agent scopes kept in memory per task before the least recently used go to RocksDB"),
+                Setting.of(LIVE_SCOPES, "20000", "live agent scopes kept in memory per task before the least recently used go to RocksDB (also per-agent detector states)"),
+                Setting.of(LIVE_SESSIONS, "20000", "live session states per task and session detector before the least recently used go to RocksDB"),
+                Setting.of(LIVE_TRACES, "20000", "live trace lineages per task before the least recently used go to RocksDB (or are dropped, for traces without a failure)"),
+                Setting.of(CONTROL_ENABLED, "false", "write a ControlCommand to the control topic for each new incident of a rule marked control: true"),
                 Setting.of(BASELINE_WARMUP, "10", "one-minute panes a baseline learns from before rules may use it"),
                 Setting.of(BASELINE_HALF_LIFE, "30m", "half-life of the baselines' moving averages"),
                 Setting.of(MAX_FUTURE_SKEW, "5m", "an event time further ahead of the wall clock is absurd (dead-lettered); it must not move stream time"),

@@ -85,4 +85,8 @@ public final class AlertContext {
     public String fingerprint() {
         return fingerprint;
     }
+
+    public String agentId() {
+        return agentId;
+    }
 }

@@ -72,6 +72,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
     private KeyValueStore<String, byte[]> scopes;
     private KeyValueStore<String, byte[]> evaluations;
     private WindowStorePanes panes;
+    private CascadeCauses causes;
     private LiveCache<String, ScopeState> cache;
     /** Scopes with events added since their last evaluation. */
     private final Set<String> pending = new HashSet<>();
@@ -110,8 +111,10 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         this.evaluations = context.getStateStore(StoreNames.AGENT_EVALUATIONS);
         WindowStore<String, byte[]> paneStore = context.getStateStore(StoreNames.AGENT_PANES);
         this.panes = new WindowStorePanes(paneStore);
-        KeyValueStore<String, AlertRule> overrideStore = context.getStateStore(StoreNames.RULE_OVERRIDES);
-        resolver.bind(overrideStore);
+        KeyValueStore<String, AlertRule> overrides = context.getStateStore(StoreNames.RULE_OVERRIDES);
+        resolver.bind(overrides);
+        KeyValueStore<String, byte[]> causeStore = context.getStateStore(StoreNames.CASCADE_CAUSES);
+        this.causes = new CascadeCauses(causeStore);
         this.cache = new LiveCache<>(settings.liveScopes(), this::load, this::write);
         CommitHookStore hook = context.getStateStore(StoreNames.AGENT_RULES_HOOK);
         hook.register(this::beforeCommit);
@@ -244,6 +247,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
                 continue;
             }
             AlertState state = agent.alert(rule.id());
+            boolean newIncident = state.phase() != AlertState.Phase.FIRING;
             Emit emit = AlertLifecycle.occurred(state, ts, eff.definition().repeatInterval());
             agent.recordDirty = true;
             cache.markDirty(agent.scope);
@@ -253,7 +257,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
                         .numbers(eff.condition().value(bindings), eff.condition().threshold(bindings), eff.condition().baseline(bindings))
                         .evidence(event.getTraceId() == null ? List.of() : List.of(event.getTraceId()))
                         .session(event.getSessionId());
-                emit(eff.definition(), state, emit, ts, ctx);
+                emit(eff.definition(), state, emit, newIncident, ts, ctx);
             }
         }
     }
@@ -319,7 +323,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
                     if (emit != Emit.NOTHING) {
                         scope.recordDirty = true;
                         cache.markDirty(key);
-                        emit(eff.definition(), state, emit, now, context(eff, scope, null));
+                        emit(eff.definition(), state, emit, false, now, context(eff, scope, null));
                     }
                 }
             }
@@ -380,7 +384,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
                     ctx.var(m.ruleName(), window.metric(m));
                 }
             }
-            emit(def, state, emit, now, ctx);
+            emit(def, state, emit, before != AlertState.Phase.FIRING, now, ctx);
         }
     }
 
@@ -427,7 +431,11 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         scope.tokenThreshold = Double.isNaN(perRequest) ? Double.POSITIVE_INFINITY : 1.5 * perRequest;
     }
 
-    private void emit(RuleDefinition rule, AlertState state, Emit emit, long now, AlertContext ctx) {
+    /** {@code newIncident}: the alert was not FIRING before; a new incident of an agent a cascade reached is caused by it. */
+    private void emit(RuleDefinition rule, AlertState state, Emit emit, boolean newIncident, long now, AlertContext ctx) {
+        if (emit == Emit.FIRING && newIncident) {
+            state.causedBy(causes.causeOf(ctx.agentId(), now));
+        }
         Alert alert = AlertFactory.create(rule, state, emit, now, ctx);
         context.forward(new Record<>(alert.getFingerprint(), alert, now));
         metrics.alert(rule.alertname(), rule.severity().name(), alert.getStatus().name());

@@ -73,6 +73,17 @@ public record RuleDefinition(
         };
     }
 
+    /** A named parameter, or {@code dflt} when the rule does not set it. */
+    public double param(String name, double dflt) {
+        double v = param(name);
+        return Double.isNaN(v) ? dflt : v;
+    }
+
+    /** {@code threshold}, or {@code dflt} when the rule does not set it. */
+    public double thresholdOr(double dflt) {
+        return Double.isNaN(threshold) ? dflt : threshold;
+    }
+
     /** Every parameter by name, as the condition compiler sees them. */
     public Map<String, Double> allParams() {
         java.util.Map<String, Double> all = new java.util.HashMap<>(params);

@@ -29,10 +29,14 @@ public final class RuleOverride {
                     case "window" -> window = duration(key, value);
                     case "resolve_after" -> resolveAfter = duration(key, value);
                     default -> {
+                        if (!base.kind().accepts(key)) {
+                            throw new IllegalArgumentException("override of " + base.id() + ": unknown params." + key + "; a "
+                                    + base.kind().name().toLowerCase(java.util.Locale.ROOT) + " rule knows " + base.kind().knownParams());
+                        }
                         try {
-                            params.put(key, Double.parseDouble(value.trim()));
-                        } catch (NumberFormatException ex) {
-                            throw new IllegalArgumentException("override of " + base.id() + ": params." + key + " must be a number, was '" + value + "'");
+                            params.put(key, ParamValues.parse(value));
+                        } catch (IllegalArgumentException ex) {
+                            throw new IllegalArgumentException("override of " + base.id() + ": params." + key + ": " + ex.getMessage());
                         }
                     }
                 }

@@ -127,6 +127,10 @@ public final class RulesFile {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                if (!kind.accepts(e.getKey())) {
+                    throw new RulesException(where + ": unknown params." + e.getKey() + "; a " + kind.name().toLowerCase(Locale.ROOT)
+                            + " rule knows " + kind.knownParams());
+                }
                 params.put(e.getKey(), number(e.getValue(), "params." + e.getKey(), where));
             }
         }
@@ -228,12 +232,9 @@ public final class RulesFile {
         }
         String text = v.asText().trim();
         try {
-            if (text.endsWith("%")) {
-                return Double.parseDouble(text.substring(0, text.length() - 1)) / 100;
-            }
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new RulesException(where + ": '" + field + "' must be a number, was '" + text + "'", e);
+            return ParamValues.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new RulesException(where + ": '" + field + "' must be a number, a percentage or a duration, was '" + text + "'", e);
         }
     }
 

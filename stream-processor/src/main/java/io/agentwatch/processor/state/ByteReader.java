@@ -63,6 +63,26 @@ public final class ByteReader {
         return Double.longBitsToDouble(bits);
     }
 
+    /** Eight bytes, little-endian, as {@link #writeFixedLong} writes them (hashes, bit patterns). */
+    public long fixedLong() {
+        if (end - pos < 8) {
+            throw new IllegalStateException("state record truncated");
+        }
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits |= (buf[pos + i] & 0xffL) << (8 * i);
+        }
+        pos += 8;
+        return bits;
+    }
+
+    /** Writes eight bytes, little-endian: the counterpart of {@link #fixedLong}. */
+    public static void writeFixedLong(io.agentwatch.schema.serde.ByteSink out, long v) {
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (v >>> (8 * i)) & 0xff);
+        }
+    }
+
     public String string() {
         int n = varInt();
         if (n < 0 || n > end - pos) {

@@ -2,11 +2,20 @@ package io.agentwatch.processor.topology;
 
 import io.agentwatch.processor.ProcessorMetrics;
 import io.agentwatch.processor.detect.AgentRulesProcessor;
+import io.agentwatch.processor.control.ControlCommandsProcessor;
+import io.agentwatch.processor.detect.AgentDetectorsProcessor;
 import io.agentwatch.processor.detect.AgentRulesSettings;
+import io.agentwatch.processor.detect.CascadeNotices;
+import io.agentwatch.processor.detect.CascadeProcessor;
+import io.agentwatch.processor.detect.DetectorSettings;
+import io.agentwatch.processor.detect.LineageSpan;
+import io.agentwatch.processor.detect.ProjectLineageProcessor;
+import io.agentwatch.processor.detect.RecordCascadeCausesProcessor;
 import io.agentwatch.processor.ingest.DecodeEventsProcessor;
 import io.agentwatch.processor.ingest.EventTimeExtractor;
 import io.agentwatch.processor.ingest.Ingested;
 import io.agentwatch.processor.rules.OverridesVersion;
+import io.agentwatch.processor.rules.RuleKind;
 import io.agentwatch.processor.rules.RuleSet;
 import io.agentwatch.processor.rules.RulesStoreUpdater;
 import io.agentwatch.processor.state.CommitHookStoreBuilder;
@@ -15,6 +24,7 @@ import io.agentwatch.schema.Alert;
 import io.agentwatch.schema.AlertRule;
 import io.agentwatch.schema.validation.AgentEventValidator;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -40,11 +50,26 @@ import org.apache.kafka.streams.state.WindowStore;
  * ingest-agent.events -> decode-events -> route-dead-letters -> unwrap-dead-letters -> egress-agent.events.dlq
  *                                      -> route-mis-keyed -> unwrap-mis-keyed -> events-by-agent (repartition) -+
  *                                      -> route-keyed -> unwrap-keyed ---------------------------------------- merge-events-by-agent
- *   merge-events-by-agent -> evaluate-agent-rules [agent-panes-store, agent-scopes-store] -> egress-agent.alerts
+ *   merge-events-by-agent -> evaluate-agent-rules [agent-panes-store, agent-scopes-store, cascade-causes-store] ----+
+ *                         -> detect-agent-incidents [sessions-store,                                                  |
+ *                              agent-daily-budgets-store, agent-tools-store, agent-silence-store,                    |
+ *                              agent-releases-store, cascade-causes-store] ------------------------------------------+
+ *                         -> project-lineage -> events-by-trace (repartition) -> detect-cascades [trace-lineage-store] +
+ *   alerts (merged) -> egress-agent.alerts
+ *                   -> issue-control-commands [control-incidents-store] -> egress-agent.control   (control.enabled)
+ *   detect-cascades -> notify-downstream-agents -> cascade-notices (repartition)
+ *                   -> record-cascade-causes [cascade-causes-store]
  * ingest-agent.rules -> update-rule-overrides [rule-overrides-store] (global)
  * </pre>
+ *
+ * Everything per event is one sub-topology (the repartition topics have the events topic's partition count), so that
+ * a cascade notice for agent A lands in A's task, where A's detectors read it.
  */
 public final class AgentwatchTopology {
+    /** The kinds the node {@code detect-agent-incidents} evaluates. */
+    private static final List<RuleKind> AGENT_DETECTOR_KINDS = List.of(RuleKind.SESSION_BUDGET, RuleKind.LOOP, RuleKind.DAILY_BUDGET,
+            RuleKind.TOOL_TIMEOUT_CHAIN, RuleKind.SILENCE, RuleKind.RELEASE_REGRESSION);
+
     private AgentwatchTopology() {
     }
 
@@ -98,34 +123,81 @@ public final class AgentwatchTopology {
                         : Stores.inMemoryWindowStore(StoreNames.AGENT_PANES, agentRules.paneRetention(), AgentRulesSettings.PANE, false),
                         Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled();
-        StoreBuilder<KeyValueStore<String, byte[]>> scopes = Stores.keyValueStoreBuilder(rocks
-                        ? Stores.persistentKeyValueStore(StoreNames.AGENT_SCOPES)
-                        : Stores.inMemoryKeyValueStore(StoreNames.AGENT_SCOPES), Serdes.String(), Serdes.ByteArray())
-                .withCachingDisabled();
-        StoreBuilder<KeyValueStore<String, byte[]>> evaluations = Stores.keyValueStoreBuilder(rocks
-                        ? Stores.persistentKeyValueStore(StoreNames.AGENT_EVALUATIONS)
-                        : Stores.inMemoryKeyValueStore(StoreNames.AGENT_EVALUATIONS), Serdes.String(), Serdes.ByteArray())
-                .withCachingDisabled();
         builder.addStateStore(panes);
-        builder.addStateStore(scopes);
-        builder.addStateStore(evaluations);
+        builder.addStateStore(keyValueStore(StoreNames.AGENT_SCOPES, rocks));
+        builder.addStateStore(keyValueStore(StoreNames.AGENT_EVALUATIONS, rocks));
+        builder.addStateStore(keyValueStore(StoreNames.CASCADE_CAUSES, rocks));
         builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_RULES_HOOK));
 
         KStream<String, Alert> alerts = events.process(
                 () -> new AgentRulesProcessor(rules, agentRules, overridesVersion, metrics),
                 Named.as("evaluate-agent-rules"),
-                StoreNames.AGENT_PANES, StoreNames.AGENT_SCOPES, StoreNames.AGENT_EVALUATIONS, StoreNames.AGENT_RULES_HOOK);
+                StoreNames.AGENT_PANES, StoreNames.AGENT_SCOPES, StoreNames.AGENT_EVALUATIONS, StoreNames.AGENT_RULES_HOOK,
+                StoreNames.CASCADE_CAUSES);
+
+        // a detector whose kind has no rule in the rules file costs nothing: its nodes are left out
+        DetectorSettings detectors = settings.detectors();
+        if (AGENT_DETECTOR_KINDS.stream().anyMatch(kind -> !rules.ofKind(kind).isEmpty())) {
+            for (String name : List.of(StoreNames.SESSIONS, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS, StoreNames.AGENT_SILENCE,
+                    StoreNames.AGENT_RELEASES)) {
+                builder.addStateStore(keyValueStore(name, rocks));
+            }
+            builder.addStateStore(new CommitHookStoreBuilder(StoreNames.AGENT_DETECTORS_HOOK));
+            // session, budget, loop, tool, silence and release detectors: one node, one dispatch per event for all of them
+            KStream<String, Alert> detectorAlerts = events.process(
+                    () -> new AgentDetectorsProcessor(rules, detectors, overridesVersion, metrics),
+                    Named.as("detect-agent-incidents"),
+                    StoreNames.SESSIONS, StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS,
+                    StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES, StoreNames.AGENT_DETECTORS_HOOK, StoreNames.CASCADE_CAUSES);
+            alerts = alerts.merge(detectorAlerts, Named.as("merge-detector-alerts"));
+        }
+
+        if (!rules.ofKind(RuleKind.CASCADE).isEmpty()) {
+            builder.addStateStore(keyValueStore(StoreNames.TRACE_LINEAGE, rocks));
+            builder.addStateStore(new CommitHookStoreBuilder(StoreNames.TRACE_LINEAGE_HOOK));
+            // cascades: only agent runs and failures are re-keyed by trace, as compact lineage records
+            KStream<String, Alert> cascadeAlerts = events
+                    .process(ProjectLineageProcessor::new, Named.as("project-lineage"))
+                    .repartition(Repartitioned.with(Serdes.String(), new LineageSpan.LineageSpanSerde())
+                            .withName("events-by-trace").withNumberOfPartitions(settings.inputPartitions()))
+                    .process(() -> new CascadeProcessor(rules, detectors, overridesVersion, metrics), Named.as("detect-cascades"),
+                            StoreNames.TRACE_LINEAGE, StoreNames.TRACE_LINEAGE_HOOK);
+
+            // a cascade's downstream agents learn of it on their own partitions (same partition count as the events)
+            cascadeAlerts
+                    .flatMap(new CascadeNotices(rules), Named.as("notify-downstream-agents"))
+                    .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("cascade-notices").withNumberOfPartitions(settings.inputPartitions()))
+                    .process(RecordCascadeCausesProcessor::new, Named.as("record-cascade-causes"), StoreNames.CASCADE_CAUSES);
+            alerts = alerts.merge(cascadeAlerts, Named.as("merge-cascade-alerts"));
+        }
 
         alerts.to(topics.alerts().name(), Produced.with(topics.alerts().keySerde(), topics.alerts().valueSerde())
                 .withName("egress-" + topics.alerts().name()));
+
+        if (settings.controlEnabled()) {
+            builder.addStateStore(keyValueStore(StoreNames.CONTROL_INCIDENTS, rocks));
+            alerts.process(() -> new ControlCommandsProcessor(rules, metrics), Named.as("issue-control-commands"), StoreNames.CONTROL_INCIDENTS)
+                    .to(topics.control().name(), Produced.with(topics.control().keySerde(), topics.control().valueSerde())
+                            .withName("egress-" + topics.control().name()));
+        }
         return builder.build();
     }
 
-    /** Default settings for tests and tools: 6 input partitions, 1 day future skew, 1 minute of registry patience. */
+    private static StoreBuilder<KeyValueStore<String, byte[]>> keyValueStore(String name, boolean rocks) {
+        return Stores.keyValueStoreBuilder(rocks ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name),
+                        Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled();
+    }
+
+    /**
+     * Default settings for tests and tools: 6 input partitions, 1 day future skew, 1 minute of registry patience,
+     * detector defaults, control commands off.
+     */
     public static TopologySettings defaultSettings(RuleSet rules, int inputPartitions) {
         int[] windows = rules.windowMinutes().stream().mapToInt(Integer::intValue).toArray();
         return new TopologySettings(inputPartitions, Duration.ofDays(1), Duration.ofMinutes(1),
                 new AgentRulesSettings(Duration.ofSeconds(30), Duration.ofSeconds(5), windows.length == 0 ? new int[] {5} : windows,
-                        20_000, 10, Duration.ofMinutes(30)), TopologySettings.StoreKind.ROCKSDB);
+                        20_000, 10, Duration.ofMinutes(30)), DetectorSettings.defaults(), false, TopologySettings.StoreKind.ROCKSDB);
     }
 }

@@ -18,7 +18,12 @@ class RulesFileTest {
 
         assertThat(rules.all()).extracting(RuleDefinition::alertname).contains(
                 "AgentErrorRateHigh", "AgentLatencyP95High", "AgentQualityDegradation", "AgentLatencySpike",
-                "AgentSuccessRateLow", "AgentTokenDrift", "RunTokenOverrun", "AgentIterationLimitHit");
+                "AgentSuccessRateLow", "AgentTokenDrift", "RunTokenOverrun", "AgentIterationLimitHit",
+                "SessionTokenBudgetExceeded", "AgentDailyBudgetExceeded", "AgentLoopDetected", "ToolTimeoutChain", "AgentSilent",
+                "CascadeFailure", "ReleaseRegression", "AgentConfidenceDrift", "ManualRescueRateHigh", "EscalationRateHigh");
+        for (RuleKind kind : RuleKind.values()) {
+            assertThat(rules.ofKind(kind)).as("a default rule of kind %s", kind).isNotEmpty();
+        }
         RuleDefinition errorRate = rules.byId("agent-error-rate-high").orElseThrow();
         assertThat(errorRate.threshold()).isEqualTo(0.05);
         assertThat(errorRate.minEvents()).isEqualTo(20);
@@ -114,5 +119,40 @@ class RulesFileTest {
 
         AlertRule broken = AlertRule.newBuilder().setRuleId(base.id()).setCondition("error_rate >").build();
         assertThatThrownBy(() -> RuleOverride.apply(base, broken)).isInstanceOf(ConditionException.class);
+    }
+
+    @Test
+    void shouldReadDurationsAndPercentagesInParamsAndRefuseParamsADetectorDoesNotKnow() {
+        RuleSet rules = RulesFile.parse("""
+                rules:
+                  - id: budget
+                    alertname: SessionTokenBudgetExceeded
+                    kind: session_budget
+                    params: {max_tokens: 1000, idle_timeout: 90s, max_cost: 1d}
+                  - id: drift
+                    alertname: Drift
+                    kind: window
+                    window: 5m
+                    condition: error_rate > limit
+                    params: {limit: 5%}
+                """, "test");
+
+        assertThat(rules.byId("budget").orElseThrow().param("idle_timeout")).isEqualTo(90_000);
+        assertThat(rules.byId("budget").orElseThrow().param("max_cost")).as("a day, not the double literal 1d").isEqualTo(86_400_000);
+        assertThat(rules.byId("drift").orElseThrow().param("limit")).isEqualTo(0.05);
+        assertThatThrownBy(() -> RulesFile.parse("""
+                rules:
+                  - id: budget
+                    alertname: SessionTokenBudgetExceeded
+                    kind: session_budget
+                    params: {max_token: 1000}
+                """, "test"))
+                .hasMessageContaining("unknown params.max_token")
+                .hasMessageContaining("max_tokens");
+        RuleDefinition loop = RulesFile.defaults().byId("agent-loop-detected").orElseThrow();
+        assertThat(RuleOverride.apply(loop, AlertRule.newBuilder().setRuleId(loop.id()).setParams(Map.of("idle_timeout", "1h")).build())
+                .param("idle_timeout")).isEqualTo(3_600_000);
+        assertThatThrownBy(() -> RuleOverride.apply(loop, AlertRule.newBuilder().setRuleId(loop.id()).setParams(Map.of("max_retry", "5")).build()))
+                .hasMessageContaining("unknown params.max_retry");
     }
 }

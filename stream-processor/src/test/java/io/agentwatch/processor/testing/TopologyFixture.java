@@ -10,6 +10,7 @@ import io.agentwatch.schema.AgentEvent;
 import io.agentwatch.schema.Alert;
 import io.agentwatch.schema.AlertRule;
 import io.agentwatch.schema.AlertStatus;
+import io.agentwatch.schema.ControlCommand;
 import io.agentwatch.schema.registry.InMemorySchemaRegistryClient;
 import io.agentwatch.schema.serde.AvroWireSerializer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,6 +32,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The real topology in a {@link TopologyTestDriver}, with an in-process schema registry: events in, alerts and
@@ -51,6 +53,7 @@ public final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, AlertRule> rulesInput;
     private final TestOutputTopic<String, Alert> alerts;
     private final TestOutputTopic<byte[], byte[]> dlq;
+    private final TestOutputTopic<String, ControlCommand> control;
     private final AvroWireSerializer<AgentEvent> eventSerializer;
     private final Path stateDir;
     private final boolean keepStateDir;
@@ -96,6 +99,7 @@ public final class TopologyFixture implements AutoCloseable {
         rulesInput = driver.createInputTopic(RULES, new StringSerializer(), topics.rules().valueSerde().serializer());
         alerts = driver.createOutputTopic(ALERTS, Serdes.String().deserializer(), topics.alerts().valueSerde().deserializer());
         dlq = driver.createOutputTopic(DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+        control = driver.createOutputTopic(CONTROL, Serdes.String().deserializer(), topics.control().valueSerde().deserializer());
     }
 
     /** Sends an event keyed by its agent id, as a well-behaved producer does. */
@@ -131,6 +135,20 @@ public final class TopologyFixture implements AutoCloseable {
             out.add(alerts.readValue());
         }
         return out;
+    }
+
+    /** Every control command written since the last call, with its key. */
+    public List<TestRecord<String, ControlCommand>> controlCommands() {
+        List<TestRecord<String, ControlCommand>> out = new ArrayList<>();
+        while (!control.isEmpty()) {
+            out.add(control.readRecord());
+        }
+        return out;
+    }
+
+    /** A key-value store of the topology (state as of the last commit: the driver commits after every record). */
+    public KeyValueStore<String, byte[]> store(String name) {
+        return driver.getKeyValueStore(name);
     }
 
     public List<TestRecord<byte[], byte[]>> deadLetters() {

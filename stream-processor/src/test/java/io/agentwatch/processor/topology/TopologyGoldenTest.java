@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Store, topic and processor names are part of the deployed state (changelog and repartition topics are named
  * after them): they must never change by accident. When a change is intended, regenerate the golden file with
- * {@code -Dagentwatch.golden.update=true} and review the diff.
+ * {@code -Dagentwatch.golden.update=true} and review the diff. Built with control commands enabled, so that every
+ * node and store the processor can have is in the file.
  */
 class TopologyGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/topology.golden.txt");
@@ -25,7 +26,8 @@ class TopologyGoldenTest {
     void shouldNotChangeTheTopologyUnintentionally() throws IOException {
         RuleSet rules = RulesFile.defaults();
         Topics topics = Topics.of("agent.events", "agent.alerts", "agent.events.dlq", "agent.rules", "agent.control", new InMemorySchemaRegistryClient());
-        Topology topology = AgentwatchTopology.build(topics, rules, AgentwatchTopology.defaultSettings(rules, 6), ProcessorMetrics.noop());
+        Topology topology = AgentwatchTopology.build(topics, rules, AgentwatchTopology.defaultSettings(rules, 6).withControl(true),
+                ProcessorMetrics.noop());
 
         String described = topology.describe().toString();
 
