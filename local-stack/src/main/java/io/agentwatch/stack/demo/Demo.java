@@ -5,6 +5,7 @@ import io.agentwatch.embedded.Ports;
 import io.agentwatch.processor.ProcessorApp;
 import io.agentwatch.processor.ProcessorConfig;
 import io.agentwatch.processor.ProcessorSettings;
+import io.agentwatch.schema.Alert;
 import io.agentwatch.schema.Contracts;
 import io.agentwatch.service.Settings;
 import io.agentwatch.simulator.FleetSimulator;
@@ -24,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -160,6 +162,16 @@ public final class Demo implements AutoCloseable {
             return s + "s";
         }
         return s % 60 == 0 ? s / 60 + "m" : s / 60 + "m" + s % 60 + "s";
+    }
+
+    /** Every alert record the demo has read from the alert topic (read_committed), in arrival order. */
+    public List<Alert> alerts() {
+        return printer == null ? List.of() : printer.alerts();
+    }
+
+    /** The running local stack (null before {@link #run()}). */
+    public LocalStack stack() {
+        return stack;
     }
 
     public String pageUrl() {

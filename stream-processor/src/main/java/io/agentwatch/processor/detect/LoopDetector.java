@@ -34,8 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       loop;</li>
  *   <li><b>retries</b>: a step with {@code retry_count} above {@code params.max_retries} (default 3);</li>
  *   <li><b>cycle</b>: the last calls repeat a sequence of 2 to {@code params.ngram_max} (default 3) different tools
- *       {@code params.ngram_repeats} times (default 3) back to back: A,B,A,B,A,B or A,B,C,A,B,C,A,B,C (tools only:
- *       a cycle may vary its arguments).</li>
+ *       {@code params.ngram_repeats} times (default 4) back to back: A,B,A,B,A,B,A,B or A,B,C four times (tools only:
+ *       a cycle may vary its arguments; with 3, healthy agents that alternate two tools hit it by chance).</li>
  * </ul>
  * Fires at once (TERMINATE_SESSION by default), resolves after {@code resolve_after} without a new loop step or
  * when the session expires ({@code params.idle_timeout} idle, default 15m). Per-session memory is bounded: the last
@@ -46,7 +46,7 @@ public final class LoopDetector implements Processor<String, AgentEvent, String,
     private static final int DEFAULT_SAME_CALLS = 3;
     private static final int DEFAULT_MAX_RETRIES = 3;
     private static final int DEFAULT_NGRAM_MAX = 3;
-    private static final int DEFAULT_NGRAM_REPEATS = 3;
+    private static final int DEFAULT_NGRAM_REPEATS = 4;
 
     private final List<RuleDefinition> rules;
     private final DetectorSettings settings;

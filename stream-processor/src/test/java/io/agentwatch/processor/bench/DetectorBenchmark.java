@@ -177,7 +177,7 @@ public final class DetectorBenchmark {
             taskDir.mkdirs();
             ForwardingContext<K, V> ctx = new ForwardingContext<>(props, new TaskId(0, contexts.size()), taskDir);
             ctx.setCurrentSystemTimeMs(0);
-            for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.CASCADE_CAUSES, StoreNames.SESSIONS,
+            for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.AGENT_EVALUATIONS, StoreNames.CASCADE_CAUSES, StoreNames.SESSIONS,
                     StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS, StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES,
                     StoreNames.TRACE_LINEAGE)) {
                 register(ctx, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())

@@ -100,19 +100,19 @@ class AgentLoopDetectedTest {
     }
 
     @Test
-    void shouldFireOnASequenceOfToolsRepeatedThreeTimesWhateverTheArguments() {
-        String[] cycle = {"plan_step", "search_docs", "plan_step", "search_docs", "plan_step"};
+    void shouldFireOnASequenceOfToolsRepeatedFourTimesWhateverTheArguments() {
+        String[] cycle = {"plan_step", "search_docs", "plan_step", "search_docs", "plan_step", "search_docs", "plan_step"};
         for (int i = 0; i < cycle.length; i++) {
             fixture.send(tool("cycler", "s-1", cycle[i], "h-" + i, 0));
         }
-        assertThat(fixture.alerts()).as("two and a half repeats").isEmpty();
+        assertThat(fixture.alerts()).as("three and a half repeats").isEmpty();
 
-        fixture.send(tool("cycler", "s-1", "search_docs", "h-5", 0));
+        fixture.send(tool("cycler", "s-1", "search_docs", "h-7", 0));
 
         List<Alert> firing = of(fixture.alerts(), LOOP, AlertStatus.FIRING);
         assertThat(firing).hasSize(1);
         assertThat(firing.get(0).getLabels()).containsEntry("loop_kind", "cycle");
-        assertThat(firing.get(0).getSummary()).contains("2-tool sequence repeated 3 times");
+        assertThat(firing.get(0).getSummary()).contains("2-tool sequence repeated 4 times");
     }
 
     @Test
@@ -123,7 +123,7 @@ class AgentLoopDetectedTest {
         }
         assertThat(fixture.alerts()).isEmpty();
 
-        String[] three = {"a", "b", "c", "a", "b", "c", "a", "b", "c"};
+        String[] three = {"a", "b", "c", "a", "b", "c", "a", "b", "c", "a", "b", "c"};
         for (int i = 0; i < three.length; i++) {
             fixture.send(tool("mixer", "s-2", three[i], "x-" + i, 0));
         }
