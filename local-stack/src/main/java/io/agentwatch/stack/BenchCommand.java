@@ -51,6 +51,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (latencyDuration.compareTo(Duration.ofSeconds(45)) < 0) {
+            // the latency run's incidents start in its first 21 s and last 20 s
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--latency-duration " + io.agentwatch.service.Durations.format(latencyDuration) + " is too short: at least 45s");
+        }
+        if (events < 1 || agents < 1 || threads < 1 || latencyFraction <= 0 || latencyFraction > 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--events, --agents and --threads must be at least 1, --latency-fraction in (0, 1]");
+        }
         new Bench(new Bench.Options(events, agents, threads, latencyFraction, latencyDuration, workDir.toAbsolutePath().normalize(),
                 report.toAbsolutePath().normalize(), heap, seed, processorJvmOptions), spec.commandLine().getOut()).run();
         return 0;
