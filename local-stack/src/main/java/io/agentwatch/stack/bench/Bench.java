@@ -112,6 +112,9 @@ public final class Bench {
             try (JavaProcess processor = JavaProcess.start(ProcessorMain.class.getName(), jvm, List.of(), env, o.workDir().resolve("processor.log"))) {
                 Map<String, Object> throughput = measureThroughput(stack, processor, loaded.sent());
                 throughput.putAll(processorCounters(processor));
+                long stateBytes = directorySize(o.workDir().resolve("processor-state"));
+                throughput.put("state_dir_bytes", stateBytes);
+                say("  state directory %,d MiB after the run: %,d bytes per agent", stateBytes >> 20, stateBytes / o.agents());
                 report.put("processor", throughput);
                 double sustained = ((Number) throughput.get("sustained_events_per_second")).doubleValue();
                 report.put("ratio_to_raw_baseline", Math.round(sustained / raw * 1000) / 1000.0);
@@ -128,6 +131,15 @@ public final class Bench {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.report().toFile(), report);
         say("figures written to %s", o.report());
         return report;
+    }
+
+    private static long directorySize(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     private long events() {

@@ -53,6 +53,7 @@ class DemoIT {
             assertThat(score.incidents()).as("incidents injected").hasSizeGreaterThanOrEqualTo(9);
             assertThat(score.incidents()).as("incidents missed").filteredOn(i -> !i.detected())
                     .extracting(IncidentScore::row).isEmpty();
+            assertThat(score.falseAlarms()).as("false alarms on the healthy agents").isEmpty();
 
             List<Alert> live = demo.alerts();
             Map<String, Object> props = new HashMap<>();
