@@ -43,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "11", description = "simulation seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--rules", paramLabel = "all|core|FILE", defaultValue = "all",
+            description = "the processor's rules: all (built-in, every detector), core (built-in window and event rules only), or a rules file (default: ${DEFAULT-VALUE})")
+    String rules;
+
     @Option(names = "--processor-jvm-option", paramLabel = "OPTION", description = "an extra JVM option of the processor (repeatable), e.g. for a flight recording")
     java.util.List<String> processorJvmOptions = new java.util.ArrayList<>();
 
@@ -61,7 +65,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "--events, --agents and --threads must be at least 1, --latency-fraction in (0, 1]");
         }
         new Bench(new Bench.Options(events, agents, threads, latencyFraction, latencyDuration, workDir.toAbsolutePath().normalize(),
-                report.toAbsolutePath().normalize(), heap, seed, processorJvmOptions), spec.commandLine().getOut()).run();
+                report.toAbsolutePath().normalize(), heap, seed, processorJvmOptions, rules), spec.commandLine().getOut()).run();
         return 0;
     }
 }

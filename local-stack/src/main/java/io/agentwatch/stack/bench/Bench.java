@@ -43,10 +43,11 @@ import java.util.stream.Stream;
 public final class Bench {
     /** What to run. */
     public record Options(long events, int agents, int threads, double latencyFraction, Duration latencyDuration, Path workDir, Path report,
-                          String processorHeap, long seed, List<String> processorJvmOptions) {
+                          String processorHeap, long seed, List<String> processorJvmOptions, String rules) {
     }
 
     private final Options o;
+    private Path rulesFile;
     private final PrintWriter out;
 
     public Bench(Options options, PrintWriter out) {
@@ -105,7 +106,10 @@ public final class Bench {
             report.put("raw_baseline_events_per_second", Math.round(raw));
 
             // (b) the processor
-            say("(b) the processor (own JVM, %s heap, %d stream threads, exactly_once_v2, every detector) ...", o.processorHeap(), o.threads());
+            rulesFile = BenchRules.write(o.rules(), o.workDir());
+            String ruleSet = rulesFile == null ? "every detector" : o.rules().equals(BenchRules.CORE) ? "core rules only" : "rules of " + o.rules();
+            report.put("rules", ruleSet);
+            say("(b) the processor (own JVM, %s heap, %d stream threads, exactly_once_v2, %s) ...", o.processorHeap(), o.threads(), ruleSet);
             Map<String, String> env = processorEnv(bootstrap, registry);
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.processorHeap(), "-XX:+UseG1GC"));
             jvm.addAll(o.processorJvmOptions());
@@ -156,6 +160,9 @@ public final class Bench {
         env.put("AGENTWATCH_HTTP_PORT", "0");
         env.put("AGENTWATCH_REPLICATION_FACTOR", "1");
         env.put("AGENTWATCH_PROCESSING_GUARANTEE", "exactly_once_v2");
+        if (rulesFile != null) {
+            env.put("AGENTWATCH_RULES_FILE", rulesFile.toString());
+        }
         return env;
     }
 
