@@ -96,7 +96,7 @@ final class SessionStates {
         cache.onEviction((key, state) -> cold.evicted(key.hashCode()));
         CommitHookStore hook = context.getStateStore(StoreNames.AGENT_DETECTORS_HOOK);
         hook.register(() -> writes.flush(cache::flush));
-        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::tick);
+        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, TickAlignment.aligned(settings.tick(), this::tick));
     }
 
     /**

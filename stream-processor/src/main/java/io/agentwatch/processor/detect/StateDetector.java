@@ -87,7 +87,7 @@ abstract class StateDetector<K, S> implements Processor<String, AgentEvent, Stri
         hook.register(() -> writes.flush(cache::flush));
         KeyValueStore<String, byte[]> causes = context.getStateStore(StoreNames.CASCADE_CAUSES);
         this.emitter = new AlertEmitter(context, metrics, new CascadeCauses(causes));
-        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::tick);
+        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, TickAlignment.aligned(settings.tick(), this::tick));
         if (scansOnInit()) {
             try (KeyValueIterator<String, byte[]> it = store.all()) {
                 while (it.hasNext()) {

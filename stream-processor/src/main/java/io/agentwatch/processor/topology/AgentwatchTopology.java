@@ -165,7 +165,7 @@ public final class AgentwatchTopology {
 
             // a cascade's downstream agents learn of it on their own partitions (same partition count as the events)
             cascadeAlerts
-                    .flatMap(new CascadeNotices(rules), Named.as("notify-downstream-agents"))
+                    .process(() -> new CascadeNotices(rules), Named.as("notify-downstream-agents"))
                     .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                             .withName("cascade-notices").withNumberOfPartitions(settings.inputPartitions()))
                     .process(RecordCascadeCausesProcessor::new, Named.as("record-cascade-causes"), StoreNames.CASCADE_CAUSES);
