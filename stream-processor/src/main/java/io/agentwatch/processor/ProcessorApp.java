@@ -3,6 +3,7 @@ package io.agentwatch.processor;
 import io.agentwatch.processor.detect.AgentRulesSettings;
 import io.agentwatch.processor.detect.DetectorSettings;
 import io.agentwatch.processor.detect.StateViews;
+import io.agentwatch.processor.ingest.RegistryOutageException;
 import io.agentwatch.processor.query.KafkaStreamsStores;
 import io.agentwatch.processor.query.QueryRoutes;
 import io.agentwatch.processor.query.StateQueries;
@@ -104,6 +105,11 @@ public final class ProcessorApp implements AutoCloseable {
         ProcessorApp app = new ProcessorApp(config, streams, http, streamsMetrics, registry);
         appHolder[0] = app;
         streams.setUncaughtExceptionHandler(e -> {
+            if (RegistryOutageException.isCause(e)) {
+                // a new thread keeps this JVM's schema cache: records with known ids go on; the waiting one is retried
+                log.error("stream thread failed because the schema registry is unreachable; replacing the thread (its tasks restart from their last commit)", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             log.error("stream thread failed; stopping the client so that it is restarted from its last commit", e);
             app.failed = true;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
