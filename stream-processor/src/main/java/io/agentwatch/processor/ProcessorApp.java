@@ -68,6 +68,7 @@ public final class ProcessorApp implements AutoCloseable {
         log.info("starting the agentwatch processor: {}", config);
         int partitions = describeTopics(config);
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.registry());
+        SchemaWarmUp.run(registry, config);
         Topics topics = Topics.of(config.eventsTopic(), config.alertsTopic(), config.eventsDeadLetterTopic(), config.rulesTopic(),
                 config.controlTopic(), registry);
         Set<Integer> windows = new TreeSet<>(config.rules().windowMinutes());
@@ -114,6 +115,7 @@ public final class ProcessorApp implements AutoCloseable {
             app.failed = true;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        streams.setGlobalStateRestoreListener(new RestoreLog());
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
