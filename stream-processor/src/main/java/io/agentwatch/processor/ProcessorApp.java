@@ -3,6 +3,7 @@ package io.agentwatch.processor;
 import io.agentwatch.processor.detect.AgentRulesSettings;
 import io.agentwatch.processor.detect.DetectorSettings;
 import io.agentwatch.processor.detect.StateViews;
+import io.agentwatch.processor.ingest.RegistryOutageException;
 import io.agentwatch.processor.query.KafkaStreamsStores;
 import io.agentwatch.processor.query.QueryRoutes;
 import io.agentwatch.processor.query.StateQueries;
@@ -67,6 +68,7 @@ public final class ProcessorApp implements AutoCloseable {
         log.info("starting the agentwatch processor: {}", config);
         int partitions = describeTopics(config);
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.registry());
+        SchemaWarmUp.run(registry, config);
         Topics topics = Topics.of(config.eventsTopic(), config.alertsTopic(), config.eventsDeadLetterTopic(), config.rulesTopic(),
                 config.controlTopic(), registry);
         Set<Integer> windows = new TreeSet<>(config.rules().windowMinutes());
@@ -104,10 +106,16 @@ public final class ProcessorApp implements AutoCloseable {
         ProcessorApp app = new ProcessorApp(config, streams, http, streamsMetrics, registry);
         appHolder[0] = app;
         streams.setUncaughtExceptionHandler(e -> {
+            if (RegistryOutageException.isCause(e)) {
+                // a new thread keeps this JVM's schema cache: records with known ids go on; the waiting one is retried
+                log.error("stream thread failed because the schema registry is unreachable; replacing the thread (its tasks restart from their last commit)", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             log.error("stream thread failed; stopping the client so that it is restarted from its last commit", e);
             app.failed = true;
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        streams.setGlobalStateRestoreListener(new RestoreLog());
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * the decode step already handles) sends that record's original bytes to the events dead-letter topic with reason
  * {@code processing-error} and the exception, and processing continues, so one bad record cannot stop the fleet's
  * alerting. An error outside any input record (a punctuation) fails the task: the uncaught-exception policy then
- * stops the client so that it is restarted.
+ * stops the client so that it is restarted. A schema registry outage is not the record's fault either: it fails the
+ * task instead of dead-lettering a record that is fine (see {@link RegistryOutageException}).
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     /** Streams config key naming the dead-letter topic. */
@@ -32,6 +33,11 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         byte[] value = context.sourceRawValue();
+        if (RegistryOutageException.isCause(exception)) {
+            log.error("schema registry unreachable while processing {}-{}@{} in {}: failing the task, not dead-lettering the record",
+                    context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception);
+            return Response.fail();
+        }
         if (value == null) {
             log.error("processing failed outside of an input record in {} (task {}): failing the task", context.processorNodeId(), context.taskId(), exception);
             return Response.fail();

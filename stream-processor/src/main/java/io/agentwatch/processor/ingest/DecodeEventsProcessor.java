@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * state is right whatever key the producer used.
  *
  * <p>A schema registry outage is not a poison pill: decoding a record whose schema id is not yet cached waits and
- * retries up to {@code registryMaxWait}, then fails the task (which restarts from its last commit), so the record
- * is processed once the registry is back and is never dead-lettered for it.
+ * retries up to {@code registryMaxWait}, then throws {@link RegistryOutageException}, which fails the task (a new
+ * stream thread restarts it from its last commit), so the record is processed once the registry is back and is
+ * never dead-lettered for it.
  */
 public final class DecodeEventsProcessor implements Processor<byte[], byte[], String, Ingested> {
     private static final Logger log = LoggerFactory.getLogger(DecodeEventsProcessor.class);
@@ -100,14 +101,14 @@ public final class DecodeEventsProcessor implements Processor<byte[], byte[], St
                             registryMaxWait, e.getMessage());
                 }
                 if (now >= deadline) {
-                    throw new IllegalStateException("schema registry unavailable for " + registryMaxWait
-                            + "; failing the task so it restarts from its last commit (the record is not lost)", e);
+                    throw new RegistryOutageException("schema registry unavailable for " + registryMaxWait
+                            + "; failing the task so that a new stream thread retries it from the last commit (the record is not lost)", e);
                 }
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for the schema registry", ie);
+                    throw new RegistryOutageException("interrupted while waiting for the schema registry", ie);
                 }
                 backoff = Math.min(backoff * 2, 5_000);
             }

@@ -1,0 +1,132 @@
+package io.agentwatch.reliability.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentwatch.reliability.support.AlertComparison;
+import io.agentwatch.reliability.support.AlertLedger;
+import io.agentwatch.reliability.support.ComparableRules;
+import io.agentwatch.reliability.support.FaultFreeRun;
+import io.agentwatch.reliability.support.GroupProgress;
+import io.agentwatch.reliability.support.ProcessorFigures;
+import io.agentwatch.reliability.support.ProcessorFleet;
+import io.agentwatch.reliability.support.ProcessorInstance;
+import io.agentwatch.reliability.support.ProcessorScenarioLength;
+import io.agentwatch.reliability.support.ProcessorTopics;
+import io.agentwatch.reliability.support.SeededFleetInput;
+import io.agentwatch.schema.Alert;
+import io.agentwatch.testsupport.KafkaStack;
+import io.agentwatch.testsupport.KafkaStackExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 2, instances join and leave: two instances (one stream thread each) share the six tasks; a third joins,
+ * one leaves cleanly, one is SIGKILLed and a new one joins, while the backlog is processed. The alerts equal the
+ * fault-free run's. Run twice, without and with a standby replica; at the end one of the two last instances is
+ * SIGKILLed and the survivor's restoration (records and time) is measured: the standby shortens it.
+ */
+@ExtendWith(KafkaStackExtension.class)
+@Timeout(value = 60, unit = TimeUnit.MINUTES)
+class ProcessorInstancesIT {
+
+    @Test
+    void shouldNeitherLoseNorDuplicateAlertsWhileInstancesJoinAndLeaveAndStandbysShortenRecovery(KafkaStack stack, @TempDir Path work) throws Exception {
+        long events = ProcessorScenarioLength.pick(60_000L, 300_000L);
+        ProcessorTopics topics = ProcessorTopics.create(stack.admin(), stack.uniqueName("instances"), 6, (short) 1, Map.of());
+        long published = SeededFleetInput.publish(stack.bootstrapServers(), stack.registryUrl(), topics.events(), SeededFleetInput.config(events, 100.0));
+        Path rules = ComparableRules.write(work);
+        FaultFreeRun.Result expected = FaultFreeRun.run(settings(stack, topics, work, rules, "fault-free", 0), stack.admin(), stack.registryClient(),
+                Duration.ofMinutes(20));
+
+        Recovery without = runWithMembershipChanges(stack, topics, work, rules, 0, published, expected.alerts());
+        Recovery with = runWithMembershipChanges(stack, topics, work, rules, 1, published, expected.alerts());
+
+        new ProcessorFigures("processor-instances")
+                .add("events", published)
+                .add("faults injected per run", "join C, clean stop B, kill -9 A, join D, then kill -9 C at the end")
+                .add("alerts expected (fault-free run)", expected.alerts().size())
+                .add("standby.replicas=0: lost/dup/unexpected", "%d / %d / %d", without.comparison.lost(), without.comparison.duplicated(), without.comparison.unexpected())
+                .add("standby.replicas=1: lost/dup/unexpected", "%d / %d / %d", with.comparison.lost(), with.comparison.duplicated(), with.comparison.unexpected())
+                .add("restore after kill, no standby", "%d records restored, %d ms restoring, %d ms from kill to RUNNING", without.records, without.restoreMs, without.recoverMs)
+                .add("restore after kill, 1 standby", "%d records restored, %d ms restoring, %d ms from kill to RUNNING", with.records, with.restoreMs, with.recoverMs)
+                .print();
+
+        for (Recovery r : List.of(without, with)) {
+            assertThat(r.comparison.examples()).as("differences from the fault-free run").isEmpty();
+        }
+        assertThat(with.records).as("a standby replica leaves less to restore after a kill").isLessThan(without.records);
+    }
+
+    /** What one run measured. */
+    private record Recovery(AlertComparison comparison, long records, long restoreMs, long recoverMs) {
+    }
+
+    private Recovery runWithMembershipChanges(KafkaStack stack, ProcessorTopics topics, Path work, Path rules, int standbys, long published,
+                                              List<Alert> expected) throws Exception {
+        ProcessorFleet.Settings settings = settings(stack, topics, work, rules, "standby" + standbys, standbys);
+        GroupProgress progress = new GroupProgress(stack.admin(), settings.applicationId(), topics.events(), topics.eventPartitions());
+        Duration timeout = Duration.ofMinutes(20);
+        try (ProcessorFleet fleet = new ProcessorFleet(settings)) {
+            ProcessorInstance a = fleet.instance("a").start();
+            ProcessorInstance b = fleet.instance("b").start();
+            a.awaitRunning(Duration.ofMinutes(3));
+            b.awaitRunning(Duration.ofMinutes(3));
+            progress.awaitCommittedInput(published / 4, timeout, a::isAlive, "two instances");
+            ProcessorInstance c = fleet.instance("c").start();
+            c.awaitRunning(Duration.ofMinutes(3));
+            progress.awaitCommittedInput(published * 2 / 5, timeout, a::isAlive, "three instances");
+            b.stop();
+            progress.awaitCommittedInput(published * 3 / 5, timeout, a::isAlive, "after b left");
+            a.kill();
+            ProcessorInstance d = fleet.instance("d").start();
+            progress.awaitDone(timeout, Duration.ofSeconds(5), () -> c.isAlive() && d.isAlive(), "c and d after a was killed");
+
+            // recovery: the state is complete; kill c and watch d take over its tasks
+            int mark = d.logSinceStart().length();
+            long killed = System.nanoTime();
+            c.kill();
+            long recoverMs = awaitTakeOver(d, mark, killed);
+            ProcessorInstance.Restored restored = ProcessorInstance.Restored.parse(d.logSinceStart().substring(mark));
+            d.stop();
+            List<Alert> actual = AlertLedger.readAll(stack.bootstrapServers(), stack.registryClient(), settings.alertsTopic());
+            return new Recovery(AlertComparison.of(expected, actual), restored.records(), restored.millis(), recoverMs);
+        }
+    }
+
+    /** Waits until {@code d} has rebalanced after the kill and finished every restoration it started; ms since the kill. */
+    private static long awaitTakeOver(ProcessorInstance d, int mark, long killedNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = d.logSinceStart().substring(mark);
+            int rebalancing = text.indexOf("-> REBALANCING");
+            boolean running = rebalancing >= 0 && text.indexOf("-> RUNNING", rebalancing) >= 0;
+            if (running && count(text, "restoring ") == count(text, "restored ")) {
+                return (System.nanoTime() - killedNanos) / 1_000_000;
+            }
+            assertThat(d.isAlive()).as("the surviving instance runs; see " + d.logFile()).isTrue();
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the surviving instance did not take over within 3 minutes; end of its log:\n" + d.tail());
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static ProcessorFleet.Settings settings(KafkaStack stack, ProcessorTopics topics, Path work, Path rules, String run, int standbys) {
+        String applicationId = stack.uniqueName("instances-" + run);
+        String alerts = topics.createAlerts(stack.admin(), applicationId + "-alerts", Map.of());
+        return new ProcessorFleet.Settings(stack.bootstrapServers(), stack.registryUrl(), topics, alerts, applicationId, work, rules, 1, standbys, Map.of());
+    }
+}
