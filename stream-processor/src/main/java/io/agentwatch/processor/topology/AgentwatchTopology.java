@@ -169,7 +169,11 @@ public final class AgentwatchTopology {
                     .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
                             .withName("cascade-notices").withNumberOfPartitions(settings.inputPartitions()))
                     .process(RecordCascadeCausesProcessor::new, Named.as("record-cascade-causes"), StoreNames.CASCADE_CAUSES);
-            alerts = alerts.merge(cascadeAlerts, Named.as("merge-cascade-alerts"));
+            // cascade alerts go out on their own: merging them into the agents' alert stream would put the trace-keyed
+            // topic in the agents' tasks, whose stream time (lateness, idle evaluations) would then follow other
+            // partitions' events. No control commands for cascades: they name agents, not one session to act on.
+            cascadeAlerts.to(topics.alerts().name(), Produced.with(topics.alerts().keySerde(), topics.alerts().valueSerde())
+                    .withName("egress-cascades-" + topics.alerts().name()));
         }
 
         alerts.to(topics.alerts().name(), Produced.with(topics.alerts().keySerde(), topics.alerts().valueSerde())
