@@ -78,7 +78,7 @@ public final class LoopDetector implements Processor<String, AgentEvent, String,
         KeyValueStore<String, byte[]> causes = context.getStateStore(StoreNames.CASCADE_CAUSES);
         emitter = new AlertEmitter(context, metrics, new CascadeCauses(causes));
         sessions.init(context, this);
-        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::resolveQuietLoops);
+        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, TickAlignment.aligned(settings.tick(), this::resolveQuietLoops));
     }
 
     @Override
@@ -208,6 +208,16 @@ public final class LoopDetector implements Processor<String, AgentEvent, String,
             }
             if (!stillFiring) {
                 firing.remove(key);
+            }
+        }
+    }
+
+    @Override
+    public void restored(SessionKey key, SessionState s) {
+        for (int i = 0; s.loop != null && s.loop.alerts != null && i < s.loop.alerts.length; i++) {
+            if (s.loop.alerts[i] != null && s.loop.alerts[i].isActive()) {
+                firing.add(new SessionKey().set(key.sessionId(), key.agentId()));
+                return;
             }
         }
     }

@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -46,7 +48,12 @@ final class SessionStates {
 
     /** A detector's part in expiry: resolve what fires for a session that is going away. */
     interface Expiry {
+        /** @param now when the session went idle for good: its last event plus its idle timeout (the same in every run) */
         void expiring(SessionKey key, SessionState state, long now);
+
+        /** A stored session with an active alert, seen once after the task (re)started, before its first tick. */
+        default void restored(SessionKey key, SessionState state) {
+        }
     }
 
     private final List<RuleDefinition> idleRules = new ArrayList<>();
@@ -56,6 +63,7 @@ final class SessionStates {
     private final RuleResolver resolver;
     private final ProcessorMetrics metrics;
     private final List<Expiry> expiries = new ArrayList<>();
+    private boolean restoredScanned;
     private final StoreSweeper sweeper = new StoreSweeper();
     private final ColdKeys cold = new ColdKeys(20);
     private final SessionKey probe = new SessionKey();
@@ -138,6 +146,24 @@ final class SessionStates {
     }
 
     private void tick(long now) {
+        if (!restoredScanned) {
+            // which sessions have a firing alert lives only in the detectors' memory: after a restart or a task move
+            // they learn it again from the store, or their alerts would wait for the session's expiry to resolve
+            restoredScanned = true;
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, byte[]> kv = it.next();
+                    SessionKey k = SessionKey.fromStoreKey(kv.key);
+                    SessionState live = cache.peek(k);
+                    SessionState st = live != null ? live : SessionState.decode(kv.value, budgetRules, loopRules);
+                    if (st.hasActiveAlert()) {
+                        for (Expiry e : expiries) {
+                            e.restored(k, st);
+                        }
+                    }
+                }
+            }
+        }
         int budget = (int) Math.min(Integer.MAX_VALUE, SWEEP_BASE + 2 * created);
         created = 0;
         List<SessionKey> idleKeys = new ArrayList<>();
@@ -160,8 +186,9 @@ final class SessionStates {
         for (int i = 0; i < idleKeys.size(); i++) {
             SessionState s = idleStates.get(i);
             if (s.hasActiveAlert()) {
+                long idleSince = Math.min(now, s.lastSeen + idleTimeout(idleKeys.get(i).agentId()));
                 for (Expiry e : expiries) {
-                    e.expiring(idleKeys.get(i), s, now);
+                    e.expiring(idleKeys.get(i), s, idleSince);
                 }
             }
             cache.remove(idleKeys.get(i));
