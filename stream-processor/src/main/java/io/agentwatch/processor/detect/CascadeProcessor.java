@@ -28,7 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -51,6 +50,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * runs of traces that never fail (almost all) only ever live in the bounded live cache, which saves a changelog
  * write and a delete per run; the price is that after a restart (or an eviction) a cascade in a trace whose
  * healthy runs were lost is linked only as far as the spans that remain, and the earliest failure decides.
+ *
+ * <p>Time: the spans of a trace come from every upstream task (one per partition of the events topic), each at its
+ * own pace, so this task's stream time (driven by the fastest) says nothing about spans still on their way from a
+ * lagging one. Expiry, the wait before firing and resolution therefore use the low watermark of the upstream tasks'
+ * progress markers ({@link UpstreamWatermarks}), and the housekeeping tick runs when that watermark crosses a
+ * multiple of the tick. Markers create no trace state and never reach the cold-key filter.
  */
 public final class CascadeProcessor implements Processor<String, LineageSpan, String, Alert> {
     private static final int DEFAULT_AGENTS = 3;
@@ -78,12 +83,20 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
     private long expired;
     /** Traces that may be stored but not live: a miss outside it is a new trace, and needs no store read. */
     private final ColdKeys cold = new ColdKeys(20);
+    /** The upstream tasks' progress; in memory only: markers come back within a tick after a restart. */
+    private final UpstreamWatermarks watermarks;
+    private final long tickMs;
+    private long nextTickAt = Long.MIN_VALUE;
 
-    public CascadeProcessor(RuleSet rules, DetectorSettings settings, OverridesVersion overridesVersion, ProcessorMetrics metrics) {
+    /** @param upstreamTasks partitions of the events topic: the tasks whose progress markers make the low watermark */
+    public CascadeProcessor(RuleSet rules, DetectorSettings settings, OverridesVersion overridesVersion, ProcessorMetrics metrics,
+                            int upstreamTasks) {
         this.rules = rules.ofKind(RuleKind.CASCADE);
         this.settings = settings;
         this.resolver = new RuleResolver(rules.all(), overridesVersion, metrics);
         this.metrics = metrics;
+        this.watermarks = new UpstreamWatermarks(upstreamTasks);
+        this.tickMs = settings.tick().toMillis();
     }
 
     @Override
@@ -102,13 +115,16 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
         CommitHookStore hook = context.getStateStore(StoreNames.TRACE_LINEAGE_HOOK);
         hook.register(() -> writes.flush(cache::flush));
         this.emitter = new AlertEmitter(context, metrics, null);
-        context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::tick);
     }
 
     @Override
     public void process(Record<String, LineageSpan> record) {
         String traceId = record.key();
         LineageSpan span = record.value();
+        if (span != null && span.isProgress()) {
+            progress(span.upstreamPartition(), span.timestamp());
+            return;
+        }
         if (rules.isEmpty() || traceId == null || span == null) {
             return;
         }
@@ -125,21 +141,34 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
         if (!t.add(span) || t.failures == 0) {
             return;
         }
-        long now = Math.max(context.currentStreamTimeMs(), record.timestamp());
+        // a repeated failure of a firing cascade counts when it is seen (as before); firing waits for the watermark
+        long seenAt = Math.max(context.currentStreamTimeMs(), record.timestamp());
         for (RuleDefinition rule : rules) {
-            evaluate(resolver.resolveForAll(rule), traceId, t, now, span.failed());
+            evaluate(resolver.resolveForAll(rule), traceId, t, seenAt, span.failed());
         }
     }
 
-    private void evaluate(EffectiveRule eff, String traceId, TraceState t, long now, boolean newFailure) {
+    /** A progress marker: when the low watermark crosses a multiple of the tick, the time-driven work runs at it. */
+    private void progress(int upstream, long time) {
+        if (!watermarks.advance(upstream, time)) {
+            return;
+        }
+        long low = watermarks.low();
+        if (low >= nextTickAt) {
+            nextTickAt = (Math.floorDiv(low, tickMs) + 1) * tickMs;
+            tick(low);
+        }
+    }
+
+    private void evaluate(EffectiveRule eff, String traceId, TraceState t, long seenAt, boolean newFailure) {
         RuleDefinition def = eff.definition();
         if (!eff.enabled()) {
             return;
         }
         if (t.hasActiveAlert()) {
             if (newFailure && t.alert.phase() == AlertState.Phase.FIRING) {
-                Emit repeat = AlertLifecycle.occurred(t.alert, now, def.repeatInterval());
-                emitter.emit(def, t.alert, repeat, false, now, context(def, traceId, t));
+                Emit repeat = AlertLifecycle.occurred(t.alert, seenAt, def.repeatInterval());
+                emitter.emit(def, t.alert, repeat, false, seenAt, context(def, traceId, t));
             }
             return;
         }
@@ -151,8 +180,10 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
             }
             t.pendingSince = t.completedAt(together, within);
         }
-        if (now - t.pendingSince >= def.forDuration().toMillis()) {
-            fire(def, traceId, t, now);
+        // before every upstream task has reported there is no watermark, and nothing fires by time
+        long low = watermarks.low();
+        if (watermarks.known() && low - t.pendingSince >= def.forDuration().toMillis()) {
+            fire(def, traceId, t, low);
         } else {
             pending.add(traceId);
         }
@@ -196,6 +227,7 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
                 .var("root_cause", t.rootCause);
     }
 
+    /** Fires, resolves and expires at {@code now}, the low watermark. */
     private void tick(long now) {
         for (String traceId : new ArrayList<>(pending)) {
             TraceState t = cache.get(traceId);

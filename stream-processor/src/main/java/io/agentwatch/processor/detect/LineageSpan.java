@@ -15,10 +15,34 @@ import org.apache.kafka.common.serialization.Serializer;
  * repartition topic: span and parent span (W3C ids as 64-bit numbers), agent, whether it failed (ERROR or
  * TIMEOUT), event time and operation. About 50 bytes on the wire with its hand-written serde, a sixth of the event.
  *
- * @param spanId       the span id; 16 hex characters are read as their 64 bits, other ids are hashed
+ * <p>The same topic carries progress markers (see {@link #progress}): an upstream task's event time, sent to every
+ * partition so that the cascade detector can tell how far every upstream task has got (its low watermark). A marker
+ * is a LineageSpan without agent; it is never a span of a trace.
+ *
+ * @param spanId       the span id; 16 hex characters are read as their 64 bits, other ids are hashed; for a marker,
+ *                     the upstream partition
  * @param parentSpanId the parent's span id the same way; 0 for a root span
+ * @param agentId      the agent; null for a progress marker
  */
 public record LineageSpan(long spanId, long parentSpanId, String agentId, boolean failed, long timestamp, Operation operation) {
+
+    /** The key of progress markers (they are routed by {@link LineageSpanPartitioner}, not by key). */
+    public static final String PROGRESS_KEY = "";
+
+    /** A progress marker: upstream task {@code upstreamPartition} has processed its events up to {@code time}. */
+    public static LineageSpan progress(int upstreamPartition, long time) {
+        return new LineageSpan(upstreamPartition, 0, null, false, time, null);
+    }
+
+    /** Whether this is a progress marker rather than a span. */
+    public boolean isProgress() {
+        return agentId == null;
+    }
+
+    /** The partition of the upstream task that sent this progress marker. */
+    public int upstreamPartition() {
+        return (int) spanId;
+    }
 
     /** Whether an event matters for lineage: agent runs link agents (a sub-agent's run is a child of its caller's
      *  run), failures are what cascades are made of. Everything else stays on the agent's partition. */
@@ -58,9 +82,15 @@ public record LineageSpan(long spanId, long parentSpanId, String agentId, boolea
         return h;
     }
 
-    /** The hand-written serde of the repartition topic: layout version, ids, flags, agent, time. */
+    /**
+     * The hand-written serde of the repartition topic. Layout 1, a span: version, ids, flags, time, agent (unchanged
+     * since the first release, so records already in the topic still decode). Layout 2, a progress marker: version,
+     * upstream partition, time (3 to 12 bytes). Any other layout is an error.
+     */
     public static final class LineageSpanSerde implements Serde<LineageSpan>, Serializer<LineageSpan>, Deserializer<LineageSpan> {
         private static final Operation[] OPERATIONS = Operation.values();
+        private static final byte SPAN_LAYOUT = 1;
+        private static final byte PROGRESS_LAYOUT = 2;
 
         /** Stateless (the topology shares one instance between its stream threads): writes straight into the result. */
         @Override
@@ -68,9 +98,15 @@ public record LineageSpan(long spanId, long parentSpanId, String agentId, boolea
             if (s == null) {
                 return null;
             }
+            if (s.isProgress()) {
+                byte[] out = new byte[1 + varLongSize(s.spanId) + varLongSize(s.timestamp)];
+                out[0] = PROGRESS_LAYOUT;
+                putVarLong(out, putVarLong(out, 1, s.spanId), s.timestamp);
+                return out;
+            }
             byte[] agent = s.agentId.getBytes(StandardCharsets.UTF_8);
             byte[] out = new byte[18 + varLongSize(s.timestamp) + varLongSize(agent.length) + agent.length];
-            out[0] = 1; // layout version
+            out[0] = SPAN_LAYOUT;
             putFixed(out, 1, s.spanId);
             putFixed(out, 9, s.parentSpanId);
             out[17] = (byte) ((s.failed ? 0x80 : 0) | s.operation.ordinal());
@@ -112,7 +148,12 @@ public record LineageSpan(long spanId, long parentSpanId, String agentId, boolea
             if (bytes == null) {
                 return null;
             }
-            if (bytes.length == 0 || bytes[0] != 1) {
+            if (bytes.length > 0 && bytes[0] == PROGRESS_LAYOUT) {
+                ByteReader in = new ByteReader(bytes, 1, bytes.length - 1);
+                int upstream = in.varInt();
+                return progress(upstream, in.varLong());
+            }
+            if (bytes.length == 0 || bytes[0] != SPAN_LAYOUT) {
                 throw new IllegalStateException("unknown lineage span layout " + (bytes.length == 0 ? "(empty)" : bytes[0]));
             }
             ByteReader in = new ByteReader(bytes, 1, bytes.length - 1);

@@ -9,6 +9,7 @@ import io.agentwatch.processor.detect.CascadeNotices;
 import io.agentwatch.processor.detect.CascadeProcessor;
 import io.agentwatch.processor.detect.DetectorSettings;
 import io.agentwatch.processor.detect.LineageSpan;
+import io.agentwatch.processor.detect.LineageSpanPartitioner;
 import io.agentwatch.processor.detect.ProjectLineageProcessor;
 import io.agentwatch.processor.detect.RecordCascadeCausesProcessor;
 import io.agentwatch.processor.ingest.DecodeEventsProcessor;
@@ -155,13 +156,15 @@ public final class AgentwatchTopology {
         if (!rules.ofKind(RuleKind.CASCADE).isEmpty()) {
             builder.addStateStore(keyValueStore(StoreNames.TRACE_LINEAGE, rocks));
             builder.addStateStore(new CommitHookStoreBuilder(StoreNames.TRACE_LINEAGE_HOOK));
-            // cascades: only agent runs and failures are re-keyed by trace, as compact lineage records
+            // cascades: only agent runs and failures are re-keyed by trace, as compact lineage records, with every
+            // task's progress markers multicast to every partition (the cascade detector's low watermark)
             KStream<String, Alert> cascadeAlerts = events
-                    .process(ProjectLineageProcessor::new, Named.as("project-lineage"))
+                    .process(() -> new ProjectLineageProcessor(detectors.tick()), Named.as("project-lineage"))
                     .repartition(Repartitioned.with(Serdes.String(), new LineageSpan.LineageSpanSerde())
+                            .withStreamPartitioner(new LineageSpanPartitioner())
                             .withName("events-by-trace").withNumberOfPartitions(settings.inputPartitions()))
-                    .process(() -> new CascadeProcessor(rules, detectors, overridesVersion, metrics), Named.as("detect-cascades"),
-                            StoreNames.TRACE_LINEAGE, StoreNames.TRACE_LINEAGE_HOOK);
+                    .process(() -> new CascadeProcessor(rules, detectors, overridesVersion, metrics, settings.inputPartitions()),
+                            Named.as("detect-cascades"), StoreNames.TRACE_LINEAGE, StoreNames.TRACE_LINEAGE_HOOK);
 
             // a cascade's downstream agents learn of it on their own partitions (same partition count as the events)
             cascadeAlerts

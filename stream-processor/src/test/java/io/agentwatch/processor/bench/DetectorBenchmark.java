@@ -148,10 +148,10 @@ public final class DetectorBenchmark {
                 }, r -> { });
             }
             if (variant == 2 || variant == 3) {
-                cascades = new CascadeProcessor(rules, settings.detectors(), version, metrics);
+                cascades = new CascadeProcessor(rules, settings.detectors(), version, metrics, settings.inputPartitions());
                 cascadeContext = context();
                 cascades.init((org.apache.kafka.streams.processor.api.ProcessorContext) cascadeContext);
-                add(new ProjectLineageProcessor(), r -> {
+                add(new ProjectLineageProcessor(settings.detectors().tick()), r -> {
                     // through the repartition topic's serde, as the cascade task would read it
                     byte[] bytes = serde.serialize("events-by-trace", (LineageSpan) r.value());
                     cascades.process(new Record<>((String) r.key(), serde.deserialize("events-by-trace", bytes), r.timestamp()));
@@ -175,7 +175,8 @@ public final class DetectorBenchmark {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDb.class);
             File taskDir = new File(dir, "task-" + contexts.size());
             taskDir.mkdirs();
-            ForwardingContext<K, V> ctx = new ForwardingContext<>(props, new TaskId(0, contexts.size()), taskDir);
+            // every processor is on partition 0 of the one-partition topology (project-lineage reports it in its markers)
+            ForwardingContext<K, V> ctx = new ForwardingContext<>(props, new TaskId(contexts.size(), 0), taskDir);
             ctx.setCurrentSystemTimeMs(0);
             for (String name : List.of(StoreNames.AGENT_SCOPES, StoreNames.AGENT_EVALUATIONS, StoreNames.CASCADE_CAUSES, StoreNames.SESSIONS,
                     StoreNames.AGENT_DAILY_BUDGETS, StoreNames.AGENT_TOOLS, StoreNames.AGENT_SILENCE, StoreNames.AGENT_RELEASES,
