@@ -14,7 +14,7 @@ import java.util.UUID;
 /**
  * Measures the wire-format serdes on one thread: serialize and deserialize of typical ~300-byte AgentEvents
  * (a chat step with every common field). Not a test: it prints events/s. Run with
- * {@code ./agentwatch bench-serde} or {@code java -cp ... io.agentwatch.schema.bench.SerdeBenchmark [events]}.
+ * {@code java -cp ... io.agentwatch.schema.bench.SerdeBenchmark [events] [rounds]} (see the module README).
  */
 public final class SerdeBenchmark {
     private SerdeBenchmark() {
