@@ -45,7 +45,10 @@ public final class GroupProgress {
 
     /**
      * Records of every topic the group reads (input and repartition topics) not yet committed; a partition one
-     * record behind its end counts as caught up (the end of a transactional topic is a commit marker).
+     * record behind its end counts as caught up (the end of a transactional topic is a commit marker). The
+     * {@code events-by-trace} repartition topic is left out: every task sends its progress markers there on a
+     * wall-clock tick even when idle, so it is never quite caught up; the quiet period of {@link #awaitDone} (no
+     * further alert) covers the cascades.
      */
     public long totalLag() {
         Map<TopicPartition, OffsetAndMetadata> committed = committed();
@@ -58,6 +61,9 @@ public final class GroupProgress {
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);
             long lag = 0;
             for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : ends.entrySet()) {
+                if (e.getKey().topic().endsWith("-events-by-trace-repartition")) {
+                    continue;
+                }
                 OffsetAndMetadata c = committed.get(e.getKey());
                 long behind = e.getValue().offset() - (c == null ? 0 : c.offset());
                 boolean transactional = !e.getKey().topic().equals(inputTopic);
