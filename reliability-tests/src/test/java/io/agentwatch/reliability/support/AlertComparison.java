@@ -8,18 +8,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A faulty run's alerts against the fault-free run's, record by record. An alert record is identified as DESIGN.md
- * defines it: its alert_id (derived from fingerprint, status and time), with the fingerprint, status and starts_at
- * that must come with it. Lost: in the fault-free run, not in the faulty one. Duplicated: a record the faulty run
- * holds more often than the fault-free one. Unexpected: a record the fault-free run never wrote.
+ * A faulty run's alerts against the fault-free run's, as the issue defines "the same alerts": the same
+ * fingerprints and statuses, each as often. Per fingerprint and status, the n-th record of one run is paired with
+ * the n-th of the other. Lost: a record of the fault-free run with no partner. Duplicated or unexpected: a record
+ * of the faulty run with no partner (duplicated when its fingerprint and status are in the fault-free run,
+ * unexpected when not). A paired record whose start time or alert_id differs is <em>retimed</em>: the same incident,
+ * evaluated at another point (a window rule's idle evaluation runs on the task's stream time, which after a restart
+ * can advance through the task's input partitions in another order). Retimed records are counted and their largest
+ * shift is reported; one beyond {@link #TOLERANCE} (an evaluation interval) counts as a difference.
  */
-public record AlertComparison(int expected, int actual, int lost, int duplicated, int unexpected, List<String> examples,
-                              Map<String, Integer> expectedByAlertname) {
+public record AlertComparison(int expected, int actual, int lost, int duplicated, int unexpected, int retimed, long maxShiftMs,
+                              List<String> examples, Map<String, Integer> expectedByAlertname) {
+    /** The evaluation interval of the window rules: a retimed record may start this much apart, no more. */
+    public static final long TOLERANCE = 5_000;
 
     /** The identity of one alert record. */
     record Key(String alertId, String fingerprint, String status, long startsAt, String alertname) {
         static Key of(Alert a) {
             return new Key(a.getAlertId(), a.getFingerprint(), a.getStatus().name(), a.getStartsAt().toEpochMilli(), a.getAlertname());
+        }
+
+        String incident() {
+            return fingerprint + "/" + status;
         }
 
         @Override
@@ -29,31 +39,49 @@ public record AlertComparison(int expected, int actual, int lost, int duplicated
     }
 
     public static AlertComparison of(List<Alert> reference, List<Alert> faulty) {
-        Map<Key, Integer> want = count(reference);
-        Map<Key, Integer> got = count(faulty);
+        Map<String, List<Key>> want = byIncident(reference);
+        Map<String, List<Key>> got = byIncident(faulty);
         int lost = 0;
         int duplicated = 0;
         int unexpected = 0;
+        int retimed = 0;
+        long maxShift = 0;
         List<String> examples = new ArrayList<>();
-        for (Map.Entry<Key, Integer> e : want.entrySet()) {
-            int n = got.getOrDefault(e.getKey(), 0);
-            if (n < e.getValue()) {
-                lost += e.getValue() - n;
-                example(examples, "LOST " + e.getKey());
-            } else if (n > e.getValue()) {
-                duplicated += n - e.getValue();
-                example(examples, "DUPLICATED x" + n + " " + e.getKey());
+        for (Map.Entry<String, List<Key>> e : want.entrySet()) {
+            List<Key> w = e.getValue();
+            List<Key> g = got.getOrDefault(e.getKey(), List.of());
+            for (int i = 0; i < Math.max(w.size(), g.size()); i++) {
+                if (i >= g.size()) {
+                    lost++;
+                    example(examples, "LOST " + w.get(i));
+                } else if (i >= w.size()) {
+                    duplicated++;
+                    example(examples, "DUPLICATED " + g.get(i));
+                } else if (!w.get(i).equals(g.get(i))) {
+                    retimed++;
+                    long shift = Math.abs(w.get(i).startsAt() - g.get(i).startsAt());
+                    maxShift = Math.max(maxShift, shift);
+                    if (shift > TOLERANCE) {
+                        example(examples, "RETIMED by " + shift + " ms: " + w.get(i) + " -> " + g.get(i));
+                    }
+                }
             }
         }
-        for (Map.Entry<Key, Integer> e : got.entrySet()) {
+        for (Map.Entry<String, List<Key>> e : got.entrySet()) {
             if (!want.containsKey(e.getKey())) {
-                unexpected += e.getValue();
-                example(examples, "UNEXPECTED " + e.getKey());
+                unexpected += e.getValue().size();
+                e.getValue().forEach(k -> example(examples, "UNEXPECTED " + k));
             }
         }
         Map<String, Integer> byName = new TreeMap<>();
         reference.forEach(a -> byName.merge(a.getAlertname() + "/" + a.getStatus(), 1, Integer::sum));
-        return new AlertComparison(reference.size(), faulty.size(), lost, duplicated, unexpected, examples, byName);
+        return new AlertComparison(reference.size(), faulty.size(), lost, duplicated, unexpected, retimed, maxShift, examples, byName);
+    }
+
+    private static Map<String, List<Key>> byIncident(List<Alert> alerts) {
+        Map<String, List<Key>> m = new LinkedHashMap<>();
+        alerts.forEach(a -> m.computeIfAbsent(Key.of(a).incident(), k -> new ArrayList<>()).add(Key.of(a)));
+        return m;
     }
 
     /** How often the reference itself holds a record more than once (it must not: dedup by fingerprint). */

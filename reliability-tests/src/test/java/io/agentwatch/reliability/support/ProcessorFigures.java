@@ -37,6 +37,7 @@ public final class ProcessorFigures {
         add("lost", c.lost());
         add("duplicated", c.duplicated());
         add("unexpected", c.unexpected());
+        add("retimed (same incident, other start)", "%d, largest shift %d ms (tolerance %d ms)", c.retimed(), c.maxShiftMs(), AlertComparison.TOLERANCE);
         add("expected by alertname/status", c.expectedByAlertname());
         c.examples().forEach(e -> lines.add("    " + e));
         return this;

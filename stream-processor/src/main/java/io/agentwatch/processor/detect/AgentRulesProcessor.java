@@ -80,6 +80,8 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
     private final Set<String> active = new HashSet<>();
     private final List<String> toEvaluate = new ArrayList<>();
     private final long intervalMs;
+    /** How far back a quiet scope's skipped evaluation points are caught up (a multiple of the interval). */
+    private final long catchUpMs;
     private final Contribution contribution = new Contribution();
     private final ScopeBindings bindings = new ScopeBindings();
     private final ByteSink buffer = new ByteSink(512);
@@ -102,6 +104,8 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         this.windows = settings.windowMinutes();
         this.paneMs = settings.paneMs();
         this.intervalMs = settings.evaluationInterval().toMillis();
+        long longestWindow = settings.paneMs() * settings.windowMinutes()[settings.windowMinutes().length - 1];
+        this.catchUpMs = Math.floorDiv(longestWindow + 2 * intervalMs + intervalMs - 1, intervalMs) * intervalMs;
     }
 
     @Override
@@ -191,12 +195,26 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
      */
     private void evaluateIfDue(ScopeState scope, ScopeState agent, long ts) {
         if (ts >= scope.nextEvaluation) {
-            long boundary = Math.floorDiv(ts, intervalMs) * intervalMs;
-            evaluateScope(scope, agent, boundary);
-            scope.nextEvaluation = boundary + intervalMs;
-            scope.marksDirty = true;
-            cache.markDirty(scope.scope);
+            evaluateThrough(scope, agent, Math.floorDiv(ts, intervalMs) * intervalMs);
         }
+    }
+
+    /**
+     * Evaluates the scope at every point from its next evaluation through {@code target}, not only at the last: which
+     * path reaches a point first (the scope's own event, or the tick behind the watermark, whose moment depends on how
+     * Kafka Streams batches records) must not change the points evaluated, or a {@code for} would count from another
+     * point after a restart. A scope quiet for longer than its longest window plus two intervals is evaluated from
+     * {@code target} minus that span: by then its windows hold nothing of the skipped points' time, so their
+     * evaluations could not have changed anything. A new scope starts at {@code target}.
+     */
+    private void evaluateThrough(ScopeState scope, ScopeState agent, long target) {
+        long p = scope.nextEvaluation == Long.MIN_VALUE ? target : Math.max(scope.nextEvaluation, target - catchUpMs);
+        for (; p <= target; p += intervalMs) {
+            evaluateScope(scope, agent, p);
+        }
+        scope.nextEvaluation = target + intervalMs;
+        scope.marksDirty = true;
+        cache.markDirty(scope.scope);
     }
 
     private void addTo(ScopeState scope, long ts, boolean inGrace, AgentEvent event) {
@@ -285,10 +303,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
                 continue;
             }
             ScopeState agent = scope.isAgentScope() ? scope : cache.get(scope.agentId);
-            evaluateScope(scope, agent, now);
-            scope.nextEvaluation = now + intervalMs;
-            scope.marksDirty = true;
-            cache.markDirty(key);
+            evaluateThrough(scope, agent, now);
         }
         metrics.eventsProcessed(processed);
         metrics.lateEvents(late);
