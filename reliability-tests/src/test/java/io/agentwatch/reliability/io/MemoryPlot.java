@@ -24,7 +24,7 @@ final class MemoryPlot {
     private static final int H = 560;
     private static final int LEFT = 80;
     private static final int RIGHT = 30;
-    private static final int TOP = 60;
+    private static final int TOP = 80;
     private static final int BOTTOM = 60;
 
     private MemoryPlot() {
@@ -57,8 +57,8 @@ final class MemoryPlot {
         }
         g.setColor(Color.BLACK);
         g.drawRect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
-        g.drawString("resident memory of the processor (MiB)", 10, TOP - 10);
-        g.drawString("seconds since the processor started", W / 2 - 100, H - 15);
+        g.drawString("resident memory of the processor (MiB)", 10, TOP - 8);
+        g.drawString("seconds since the load started", W / 2 - 90, H - 15);
         // bound and heap
         dashed(g, Color.RED, boundBytes / 1048576.0, maxY, "bound " + boundBytes / 1048576 + " MiB (heap + RocksDB + JVM allowance)");
         dashed(g, Color.GRAY, heapBytes / 1048576.0, maxY, "heap -Xmx " + heapBytes / 1048576 + " MiB");
@@ -85,7 +85,7 @@ final class MemoryPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, LEFT, 25);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(String.format(Locale.ROOT, "trend after warm-up: %+.2f MiB/min (green)", trend[1] * 60 / 1048576.0), LEFT, 45);
+        g.drawString(String.format(Locale.ROOT, "trend after warm-up: %+.2f MiB/min (green)", trend[1] * 60 / 1048576.0), LEFT, 48);
         g.dispose();
         try {
             Files.createDirectories(file.getParent());

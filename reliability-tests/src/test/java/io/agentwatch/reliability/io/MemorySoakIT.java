@@ -49,7 +49,7 @@ class MemorySoakIT {
     void shouldKeepResidentMemoryUnderItsBoundWithoutAnUpwardTrend(KafkaStack stack) throws Exception {
         ScenarioReport report = new ScenarioReport("memory-soak");
         Duration duration = LongRuns.pick(Duration.ofSeconds(80), Duration.ofMinutes(10));
-        double rate = LongRuns.pick(6_000.0, 6_000.0);
+        double rate = LongRuns.pick(6_000.0, 7_000.0);
         Duration sampleEvery = LongRuns.pick(Duration.ofSeconds(2), Duration.ofSeconds(5));
         double warmup = duration.toSeconds() * 0.5;
 
@@ -64,15 +64,16 @@ class MemorySoakIT {
         SoakTraffic traffic = new SoakTraffic(AGENTS);
         try (ServiceJvm processor = ProcessorJvm.start("processor-soak", env, HEAP / MIB + "m",
                 List.of("-Xms" + HEAP / MIB + "m", "-XX:+AlwaysPreTouch"), OUT.resolve("logs").resolve("soak-processor.log"))) {
-            processor.awaitReady(Duration.ofMinutes(2));
+            processor.awaitReady(Duration.ofMinutes(4));
             long t0 = System.nanoTime();
             AtomicReference<Throwable> samplerFailure = new AtomicReference<>();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            GroupLag lag = new GroupLag(stack, appId, topics.events());
             sampler.scheduleAtFixedRate(() -> {
                 try {
                     long rss = processor.process().residentBytes();
                     if (rss > 0) {
-                        samples.add((System.nanoTime() - t0) / 1e9, rss, TopicIo.lag(stack, appId, topics.events()));
+                        samples.add((System.nanoTime() - t0) / 1e9, rss, lag.now());
                     }
                 } catch (Throwable e) {
                     samplerFailure.compareAndSet(null, e);
@@ -83,6 +84,7 @@ class MemorySoakIT {
             } finally {
                 sampler.shutdown();
                 sampler.awaitTermination(30, TimeUnit.SECONDS);
+                lag.close();
             }
             processor.requireAlive();
             assertThat(samplerFailure.get()).as("the memory sampler failed").isNull();
@@ -96,8 +98,8 @@ class MemorySoakIT {
             long maxLag = all.stream().mapToLong(MemorySamples.Sample::lag).max().orElse(-1);
             samples.writeCsv(OUT.resolve("memory-soak.csv"));
             MemoryPlot.write(OUT.resolve("memory-soak.png"), all, BOUND, HEAP, warmup, trend, String.format(java.util.Locale.ROOT,
-                    "agentwatch processor, %,d agents, %,d sessions, %,d events at %,.0f/s over %s", AGENTS, traffic.sessions(), traffic.sent(),
-                    rate, duration));
+                    "agentwatch processor, %,d agents, %,d sessions, %,d events at %,.0f/s over %d s", AGENTS, traffic.sessions(), traffic.sent(),
+                    rate, duration.toSeconds()));
 
             report.figure("events sent", traffic.sent()).figure("sessions", traffic.sessions())
                     .figure("events counted by the processor", (long) processed)

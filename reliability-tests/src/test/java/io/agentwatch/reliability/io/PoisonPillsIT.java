@@ -46,7 +46,7 @@ class PoisonPillsIT {
         int pillCount = LongRuns.pick(10_500, 40_000);
         int oversized = LongRuns.pick(40, 150);
         int agents = LongRuns.pick(300, 2_000);
-        Duration span = LongRuns.pick(Duration.ofMinutes(20), Duration.ofMinutes(90));
+        Duration span = LongRuns.pick(Duration.ofMinutes(8), Duration.ofMinutes(20));
 
         // given seeded fleet traffic, and the same traffic with pills mixed in
         ScenarioTopics withPills = ScenarioTopics.create(stack, "pills");
@@ -75,8 +75,8 @@ class PoisonPillsIT {
         try (ServiceJvm faulty = ProcessorJvm.start("processor-pills", processorEnv(stack, withPills, "pills"), "512m", LOGS.resolve("pills-processor.log"));
              ServiceJvm reference = ProcessorJvm.start("processor-clean", processorEnv(stack, clean, "pills-clean"), "512m", LOGS.resolve("pills-clean-processor.log"))) {
             long pid = faulty.pid();
-            faulty.awaitReady(Duration.ofMinutes(2));
-            reference.awaitReady(Duration.ofMinutes(2));
+            faulty.awaitReady(Duration.ofMinutes(4));
+            reference.awaitReady(Duration.ofMinutes(4));
             awaitProcessed(faulty, valid.size(), expectedReason.size(), LongRuns.pick(Duration.ofMinutes(8), Duration.ofMinutes(20)));
             awaitProcessed(reference, valid.size(), 0, Duration.ofMinutes(8));
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -143,7 +143,7 @@ class SecurityIT {
             ServiceJvm processor = ProcessorJvm.start("processor-sasl", processorEnv, "384m", LOGS.resolve("security-processor.log"));
             ServiceJvm sink = SinkJvm.start("sink-sasl", sinkEnv, LOGS.resolve("security-sink.log"));
             try {
-                processor.awaitReady(Duration.ofMinutes(2));
+                processor.awaitReady(Duration.ofMinutes(4));
                 sink.awaitReady(Duration.ofMinutes(1));
 
                 // an event in: a run at its iteration limit fires AgentIterationLimitHit at once

@@ -41,6 +41,12 @@ final class ServiceJvm implements AutoCloseable {
     static ServiceJvm start(String name, String mainClass, String heap, List<String> moreJvmOptions, Map<String, String> env, Path log) {
         List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
         jvm.addAll(moreJvmOptions);
+        try {
+            // JavaProcess appends; a log left by an earlier run would give this one the old HTTP address
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot delete the old log " + log, e);
+        }
         return new ServiceJvm(name, JavaProcess.start(mainClass, jvm, List.of(), env, log));
     }
 

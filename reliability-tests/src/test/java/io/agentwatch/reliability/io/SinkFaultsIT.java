@@ -47,12 +47,12 @@ class SinkFaultsIT {
 
         // given the alerts the processor makes of seeded traffic
         ScenarioTopics topics = ScenarioTopics.create(stack, "sink");
-        List<RawRecord> traffic = SeededFleet.records(SeededFleet.config(55, 200, events, Duration.ofMinutes(30), Instant.now(), INCIDENTS),
+        List<RawRecord> traffic = SeededFleet.records(SeededFleet.config(55, 200, events, Duration.ofMinutes(10), Instant.now(), INCIDENTS),
                 SeededFleet.serializer(stack), topics.events(), ScenarioTopics.EVENT_PARTITIONS);
         TopicIo.write(stack, topics.events(), traffic);
         try (ServiceJvm processor = ProcessorJvm.start("processor-sink", ProcessorJvm.env(stack.bootstrapServers(), stack.registryUrl(), topics,
                 stack.uniqueName("sink-processor"), dir.resolve("state")), "512m", LOGS.resolve("sink-processor.log"))) {
-            processor.awaitReady(Duration.ofMinutes(2));
+            processor.awaitReady(Duration.ofMinutes(4));
             awaitTrue(() -> processor.metric("agentwatch_events_processed_total") >= traffic.size(), Duration.ofMinutes(5),
                     "the processor counts all " + traffic.size() + " events", processor);
         }

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A purpose-built generator for the memory soak: a key space of {@code agents} agents visited in a scrambled round
- * robin, each agent's session replaced every few events (so the session count grows by millions over a long run),
+ * robin, each agent's session replaced every two events (a step, then the finished run), so the session count grows
+ * by millions over a long run,
  * steps with realistic latency, tokens, cost, tools and a 2% error rate, a finished run closing each session; event
  * time is the wall clock. Paced to a steady rate in 10 ms slices. Cheaper per event than the fleet simulator (no
  * per-agent behaviour model), so the test JVM's own CPU stays small beside the processor's.
@@ -21,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 final class SoakTraffic {
     private static final String[] TOOLS = {"search", "sql", "http_get", "calculator", "retriever", "shell"};
     private static final String[] MODELS = {"gpt-4o", "claude-sonnet", "llama-70b"};
-    private static final int EVENTS_PER_SESSION = 4;
+    private static final int EVENTS_PER_SESSION = 2;
 
     private final int agents;
     private final String[] agentIds;
@@ -77,7 +78,7 @@ final class SoakTraffic {
         }
         String agent = agentIds[a];
         String session = agent + "-s" + sessionSeq[a];
-        boolean tool = step % 2 == 1;
+        boolean tool = !last && sessionSeq[a] % 2 == 0;
         boolean error = random.nextInt(50) == 0;
         AgentEvent.Builder e = AgentEvent.newBuilder()
                 .setEventId(Long.toHexString(sent) + "-" + Integer.toHexString(a))

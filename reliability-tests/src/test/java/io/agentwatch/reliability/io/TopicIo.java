@@ -77,20 +77,4 @@ final class TopicIo {
         AvroWireDeserializer<Alert> d = new AvroWireDeserializer<>(stack.registryClient(), Alert.class);
         return readAll(stack, topic, Duration.ofSeconds(60)).stream().map(r -> d.deserialize(topic, r.value())).toList();
     }
-
-    /** Records of a consumer group not yet consumed (committed offsets against end offsets). */
-    static long lag(KafkaStack stack, String group, String topic) throws Exception {
-        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
-                stack.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        Map<String, Object> props = stack.consumerProps(stack.uniqueName("lag"));
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            long lag = 0;
-            for (Map.Entry<TopicPartition, Long> e : c.endOffsets(parts).entrySet()) {
-                var off = committed.get(e.getKey());
-                lag += e.getValue() - (off == null ? 0 : off.offset());
-            }
-            return lag;
-        }
-    }
 }
