@@ -34,6 +34,23 @@ final class GroupLag implements AutoCloseable {
         return lag;
     }
 
+    /** Waits until the processor's consumer group has committed the end of the topic: every record read, exactly once. */
+    static void awaitConsumed(KafkaStack stack, ServiceJvm processor, String group, String topic, java.time.Duration atMost) throws Exception {
+        long end = System.nanoTime() + atMost.toNanos();
+        try (GroupLag lag = new GroupLag(stack, group, topic)) {
+            long left = lag.now();
+            while (left > 0) {
+                processor.requireAlive();
+                if (System.nanoTime() > end) {
+                    throw new AssertionError(processor.name() + " left " + left + " records of " + topic + " unconsumed after " + atMost + "; log "
+                            + processor.logFile());
+                }
+                Thread.sleep(500);
+                left = lag.now();
+            }
+        }
+    }
+
     @Override
     public void close() {
         offsets.close();

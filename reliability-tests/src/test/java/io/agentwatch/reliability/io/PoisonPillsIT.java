@@ -72,13 +72,15 @@ class PoisonPillsIT {
 
         // when the processor reads each topic
         long started = System.nanoTime();
-        try (ServiceJvm faulty = ProcessorJvm.start("processor-pills", processorEnv(stack, withPills, "pills"), "512m", LOGS.resolve("pills-processor.log"));
-             ServiceJvm reference = ProcessorJvm.start("processor-clean", processorEnv(stack, clean, "pills-clean"), "512m", LOGS.resolve("pills-clean-processor.log"))) {
+        Map<String, String> faultyEnv = processorEnv(stack, withPills, "pills");
+        Map<String, String> referenceEnv = processorEnv(stack, clean, "pills-clean");
+        try (ServiceJvm faulty = ProcessorJvm.start("processor-pills", faultyEnv, "512m", LOGS.resolve("pills-processor.log"));
+             ServiceJvm reference = ProcessorJvm.start("processor-clean", referenceEnv, "512m", LOGS.resolve("pills-clean-processor.log"))) {
             long pid = faulty.pid();
             faulty.awaitReady(Duration.ofMinutes(4));
             reference.awaitReady(Duration.ofMinutes(4));
-            awaitProcessed(faulty, valid.size(), expectedReason.size(), LongRuns.pick(Duration.ofMinutes(8), Duration.ofMinutes(20)));
-            awaitProcessed(reference, valid.size(), 0, Duration.ofMinutes(8));
+            GroupLag.awaitConsumed(stack, faulty, faultyEnv.get("AGENTWATCH_APPLICATION_ID"), withPills.events(), LongRuns.pick(Duration.ofMinutes(8), Duration.ofMinutes(20)));
+            GroupLag.awaitConsumed(stack, reference, referenceEnv.get("AGENTWATCH_APPLICATION_ID"), clean.events(), Duration.ofMinutes(8));
             double seconds = (System.nanoTime() - started) / 1e9;
 
             // then every pill is in the dead-letter topic, once, with its reason
@@ -113,14 +115,19 @@ class PoisonPillsIT {
             Set<String> want = alertIds(referenceAlerts);
             Set<String> missing = want.stream().filter(a -> !got.contains(a)).collect(Collectors.toSet());
             Set<String> extra = got.stream().filter(a -> !want.contains(a)).collect(Collectors.toSet());
-            double processed = faulty.metric("agentwatch_events_processed_total");
             String log = faulty.log();
+            // the counter is published at evaluation points and is not part of the transactions: exact unless a task
+            // was migrated (fenced producer, e.g. a transaction that outlived its timeout on a starved machine), when
+            // counts of the aborted work are lost or repeated; the alerts, which are exactly-once, are compared regardless
+            boolean migrated = log.contains("TaskMigratedException") || log.contains("InvalidProducerEpochException");
+            double processed = awaitCounter(faulty, valid.size(), migrated ? Duration.ofSeconds(10) : Duration.ofMinutes(2));
 
             report.figure("dead-lettered", dead.size()).line("  dead letters by reason: %s", deadByReason)
                     .figure("pills lost (not dead-lettered)", lost.size()).figure("pills dead-lettered twice", duplicates.size())
                     .figure("pills with a wrong reason", wrongReason.size()).figure("valid events dead-lettered", validDeadLettered.size())
                     .figure("dead-letter copies cut to size", truncatedCopies)
                     .figure("valid events counted (metric)", (long) processed)
+                    .figure("tasks migrated (fenced producer)", migrated ? "yes: the counter is not exact, see the log" : "no")
                     .figure("alerts expected (clean run)", want.size()).figure("alerts", got.size())
                     .figure("alerts lost", missing.size()).figure("alerts extra", extra.size())
                     .line("  (%s alerts left out of the comparison: wall-clock rule; %d in the run with pills, %d in the clean run)", WALL_CLOCK_RULE,
@@ -138,7 +145,9 @@ class PoisonPillsIT {
             assertThat(wrongReason).as("pills with a wrong reason").isEmpty();
             assertThat(validDeadLettered).as("valid events dead-lettered").isEmpty();
             assertThat(truncatedCopies).as("the near-broker-limit pills, whose copies would not fit a producer request").isEqualTo(2);
-            assertThat((long) processed).as("valid events counted by the processor").isEqualTo(valid.size());
+            if (!migrated) {
+                assertThat((long) processed).as("valid events counted by the processor").isEqualTo(valid.size());
+            }
             assertThat(want).as("the clean run fired alerts (else the comparison proves nothing)").isNotEmpty();
             assertThat(missing).as("alerts of the clean run missing from the run with pills").isEmpty();
             assertThat(extra).as("alerts of the run with pills that the clean run did not have").isEmpty();
@@ -153,23 +162,15 @@ class PoisonPillsIT {
         return env;
     }
 
-    /** Waits until the processor has counted every valid event and dead-lettered every pill (its own metrics). */
-    private static void awaitProcessed(ServiceJvm processor, long valid, long pills, Duration atMost) throws InterruptedException {
+    /** The processor's count of processed events once it reaches {@code expected}, or what it is after {@code atMost}. */
+    private static double awaitCounter(ServiceJvm processor, long expected, Duration atMost) throws InterruptedException {
         long end = System.nanoTime() + atMost.toNanos();
-        double processed = 0;
-        double dead = 0;
-        while (System.nanoTime() < end) {
-            processor.requireAlive();
-            String scrape = processor.scrape();
-            processed = ServiceJvm.sum(scrape, "agentwatch_events_processed_total");
-            dead = ServiceJvm.sum(scrape, "agentwatch_events_dead_lettered_total");
-            if (processed >= valid && dead >= pills) {
-                return;
-            }
+        double processed = processor.metric("agentwatch_events_processed_total");
+        while (processed < expected && System.nanoTime() < end) {
             Thread.sleep(500);
+            processed = processor.metric("agentwatch_events_processed_total");
         }
-        throw new AssertionError(processor.name() + " counted " + (long) processed + " of " + valid + " valid events and dead-lettered "
-                + (long) dead + " of " + pills + " pills within " + atMost + "; log " + processor.logFile());
+        return processed;
     }
 
     private static Set<String> alertIds(List<Alert> alerts) {
