@@ -43,7 +43,7 @@ class SinkFaultsIT {
     void shouldDeliverEveryAlertAfterRecoveryNeverOpenAnIncidentTwiceAndLoseNone(KafkaStack stack) throws Exception {
         ScenarioReport report = new ScenarioReport("sink-faults");
         Duration outage = LongRuns.pick(Duration.ofSeconds(20), Duration.ofMinutes(4));
-        long events = LongRuns.pick(60_000L, 200_000L);
+        long events = LongRuns.pick(40_000L, 200_000L);
 
         // given the alerts the processor makes of seeded traffic
         ScenarioTopics topics = ScenarioTopics.create(stack, "sink");

@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A purpose-built generator for the memory soak: a key space of {@code agents} agents visited in a scrambled round
- * robin, each agent's session replaced every two events (a step, then the finished run), so the session count grows
- * by millions over a long run,
+ * robin, every event a new session of its agent (a chat step, a tool call or a finished run), so the session count
+ * grows by millions over a long run,
  * steps with realistic latency, tokens, cost, tools and a 2% error rate, a finished run closing each session; event
  * time is the wall clock. Paced to a steady rate in 10 ms slices. Cheaper per event than the fleet simulator (no
  * per-agent behaviour model), so the test JVM's own CPU stays small beside the processor's.
@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 final class SoakTraffic {
     private static final String[] TOOLS = {"search", "sql", "http_get", "calculator", "retriever", "shell"};
     private static final String[] MODELS = {"gpt-4o", "claude-sonnet", "llama-70b"};
-    private static final int EVENTS_PER_SESSION = 2;
+    private static final int EVENTS_PER_SESSION = 1;
 
     private final int agents;
     private final String[] agentIds;
@@ -78,7 +78,9 @@ final class SoakTraffic {
         }
         String agent = agentIds[a];
         String session = agent + "-s" + sessionSeq[a];
-        boolean tool = !last && sessionSeq[a] % 2 == 0;
+        // each session is one step or one finished run, so the session key space grows with every event
+        boolean tool = sent % 3 == 1;
+        last = sent % 3 == 2;
         boolean error = random.nextInt(50) == 0;
         AgentEvent.Builder e = AgentEvent.newBuilder()
                 .setEventId(Long.toHexString(sent) + "-" + Integer.toHexString(a))
