@@ -81,7 +81,8 @@ public final class ProcessorApp implements AutoCloseable {
                 new DetectorSettings(config.liveSessions(), config.liveTraces(), config.liveScopes(), config.evaluationInterval(),
                         Duration.ofSeconds(1)),
                 config.controlEnabled(),
-                TopologySettings.StoreKind.ROCKSDB);
+                TopologySettings.StoreKind.ROCKSDB,
+                config.maxEventBytes());
         PrometheusMeterRegistry meters = ServiceMetrics.create("stream-processor");
         ProcessorMetrics metrics = new ProcessorMetrics(meters);
         Topology topology = AgentwatchTopology.build(topics, config.rules(), settings, metrics);

@@ -42,6 +42,7 @@ public record ProcessorConfig(
         int baselineWarmup,
         Duration baselineHalfLife,
         Duration maxFutureSkew,
+        int maxEventBytes,
         Duration registryMaxWait,
         long rocksDbMemory,
         String httpHost,
@@ -87,6 +88,10 @@ public record ProcessorConfig(
         if (evaluation.toMillis() < 100 || evaluation.toMillis() > 60_000) {
             throw s.invalid(ProcessorSettings.EVALUATION_INTERVAL, "must be between 100ms and 1m");
         }
+        long maxEventBytes = s.bytes(ProcessorSettings.MAX_EVENT_BYTES);
+        if (maxEventBytes < 1024 || maxEventBytes > 64L * 1024 * 1024) {
+            throw s.invalid(ProcessorSettings.MAX_EVENT_BYTES, "must be between 1KB and 64MB");
+        }
         return new ProcessorConfig(
                 s.string(ProcessorSettings.APPLICATION_ID),
                 bootstrap,
@@ -113,6 +118,7 @@ public record ProcessorConfig(
                 s.integer(ProcessorSettings.BASELINE_WARMUP, 1, 10_000),
                 s.duration(ProcessorSettings.BASELINE_HALF_LIFE),
                 s.duration(ProcessorSettings.MAX_FUTURE_SKEW),
+                (int) maxEventBytes,
                 s.duration(ProcessorSettings.REGISTRY_MAX_WAIT),
                 s.bytes(ProcessorSettings.ROCKSDB_MEMORY),
                 s.string(ProcessorSettings.HTTP_HOST),

@@ -31,6 +31,7 @@ public final class ProcessorSettings {
     public static final String BASELINE_WARMUP = "baseline.warmup";
     public static final String BASELINE_HALF_LIFE = "baseline.half-life";
     public static final String MAX_FUTURE_SKEW = "events.max-future-skew";
+    public static final String MAX_EVENT_BYTES = "events.max-bytes";
     public static final String REGISTRY_MAX_WAIT = "registry.max-wait";
     public static final String ROCKSDB_MEMORY = "rocksdb.memory";
     public static final String HTTP_HOST = "http.host";
@@ -69,6 +70,7 @@ public final class ProcessorSettings {
                 Setting.of(BASELINE_WARMUP, "10", "one-minute panes a baseline learns from before rules may use it"),
                 Setting.of(BASELINE_HALF_LIFE, "30m", "half-life of the baselines' moving averages"),
                 Setting.of(MAX_FUTURE_SKEW, "5m", "an event time further ahead of the wall clock is absurd (dead-lettered); it must not move stream time"),
+                Setting.of(MAX_EVENT_BYTES, "256KB", "an input record whose value is larger is dead-lettered undecoded (reason oversized-record)"),
                 Setting.of(REGISTRY_MAX_WAIT, "2m", "how long decoding waits for an unreachable schema registry before restarting the task"),
                 Setting.of(ROCKSDB_MEMORY, "256MB", "off-heap memory shared by all RocksDB stores (block cache and write buffers)"),
                 Setting.of(HTTP_HOST, "127.0.0.1", "address of the HTTP server (metrics, health, queries); 0.0.0.0 in a container"),

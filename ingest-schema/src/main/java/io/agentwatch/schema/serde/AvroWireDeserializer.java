@@ -39,6 +39,12 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
     public static final String KEY_TYPE = "specific.avro.key.type";
 
     private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+    /**
+     * How many unknown schema ids are remembered as unknown. A stream of records with random ids (garbage that
+     * happens to start with a zero byte) would otherwise grow the cache without bound; past this many, an unknown id
+     * is looked up again each time (one registry request per such record) instead of filling the heap.
+     */
+    static final int MAX_UNKNOWN_IDS = 1_000;
 
     private SchemaRegistryClient registry;
     private boolean ownsRegistry;
@@ -46,6 +52,7 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
     private Schema readerSchema;
     private SpecificData model;
     private final Map<Integer, Object> readers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger unknownIds = new java.util.concurrent.atomic.AtomicInteger();
     private volatile ReaderEntry<T> last;
 
     /** For Kafka's reflective construction; {@link #configure} must follow and name the type. */
@@ -138,7 +145,9 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
         Object cached = readers.get(id);
         if (cached == null) {
             cached = buildDecoder(id);
-            readers.put(id, cached);
+            if (!(cached instanceof UnknownSchemaIdException) || unknownIds.incrementAndGet() <= MAX_UNKNOWN_IDS) {
+                readers.put(id, cached);
+            }
         }
         if (cached instanceof WireFormatException e) {
             throw e;
@@ -166,6 +175,11 @@ public final class AvroWireDeserializer<T extends SpecificRecord> implements Des
             return direct(codec);
         }
         return resolving(new SpecificDatumReader<T>(writer, readerSchema, model));
+    }
+
+    /** Schema ids cached (decoders and permanent errors); for tests. */
+    int cachedIds() {
+        return readers.size();
     }
 
     /** The class this deserializer reads into. */

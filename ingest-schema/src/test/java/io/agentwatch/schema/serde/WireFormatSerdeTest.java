@@ -150,6 +150,20 @@ class WireFormatSerdeTest {
     }
 
     @Test
+    void shouldRememberOnlyABoundedNumberOfUnknownSchemaIds() {
+        byte[] good = serializer.serialize("agent.events", SampleEvents.chat());
+        deserializer.deserialize("agent.events", good);
+        for (int i = 0; i < AvroWireDeserializer.MAX_UNKNOWN_IDS + 500; i++) {
+            byte[] unknown = good.clone();
+            WireFormat.writeHeader(unknown, 5_000_000 + i);
+            assertThatThrownBy(() -> deserializer.deserialize("agent.events", unknown)).isInstanceOf(UnknownSchemaIdException.class);
+        }
+
+        assertThat(deserializer.cachedIds()).isEqualTo(AvroWireDeserializer.MAX_UNKNOWN_IDS + 1);
+        assertThat(deserializer.deserialize("agent.events", good)).isEqualTo(SampleEvents.chat());
+    }
+
+    @Test
     void shouldRejectATruncatedRecordAndNeverReturnAHalfFilledOne() {
         byte[] bytes = serializer.serialize(TOPIC, SampleEvents.chat());
 

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first step of the topology: decodes each input record into an {@link AgentEvent}, checks it, and routes it.
- * A record that is not a valid event (bad magic byte, unknown schema id, truncated or malformed Avro, a writer
- * schema that cannot be read, a missing or absurd timestamp, negative tokens or latency, ...) goes to the
+ * A record that is not a valid event (larger than {@code maxEventBytes}, bad magic byte, unknown schema id,
+ * truncated or malformed Avro, a writer schema that cannot be read, a missing or absurd timestamp, negative tokens
+ * or latency, ...) goes to the
  * dead-letter topic with its original bytes and headers naming the source and the reason; processing continues.
  * A valid event keeps its place when the record is keyed by its agent_id and sits on the partition the default
  * partitioner gives that key; otherwise it is re-keyed by agent_id (through a repartition topic), so per-agent
@@ -38,15 +39,17 @@ public final class DecodeEventsProcessor implements Processor<byte[], byte[], St
     private final AgentEventValidator validator;
     private final int inputPartitions;
     private final Duration registryMaxWait;
+    private final int maxEventBytes;
     private final ProcessorMetrics metrics;
     private ProcessorContext<String, Ingested> context;
 
     public DecodeEventsProcessor(Deserializer<AgentEvent> deserializer, AgentEventValidator validator, int inputPartitions,
-                                 Duration registryMaxWait, ProcessorMetrics metrics) {
+                                 Duration registryMaxWait, int maxEventBytes, ProcessorMetrics metrics) {
         this.deserializer = deserializer;
         this.validator = validator;
         this.inputPartitions = inputPartitions;
         this.registryMaxWait = registryMaxWait;
+        this.maxEventBytes = maxEventBytes;
         this.metrics = metrics;
     }
 
@@ -61,6 +64,11 @@ public final class DecodeEventsProcessor implements Processor<byte[], byte[], St
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
         if (value == null) {
             deadLetter(record, "missing-value", "the record has no value (a tombstone on the events topic)");
+            return;
+        }
+        if (value.length > maxEventBytes) {
+            deadLetter(record, "oversized-record", "the record's value is " + value.length + " bytes, more than events.max-bytes ("
+                    + maxEventBytes + "); not decoded");
             return;
         }
         AgentEvent event;
@@ -149,7 +157,10 @@ public final class DecodeEventsProcessor implements Processor<byte[], byte[], St
         long offset = meta == null ? -1 : meta.offset();
         metrics.deadLettered(reason);
         log.debug("dead-lettering {}-{}@{}: {}: {}", topic, partition, offset, reason, error);
-        context.forward(new Record<String, Ingested>(null, Ingested.deadLetter(record.key(), record.value()), record.timestamp(),
-                DeadLetters.headers(record.headers(), topic, partition, offset, reason, error, context.currentSystemTimeMs())));
+        DeadLetters.Copy copy = DeadLetters.copy(record.key(), record.value());
+        org.apache.kafka.common.header.Headers headers = DeadLetters.headers(record.headers(), topic, partition, offset, reason, error,
+                context.currentSystemTimeMs());
+        copy.describeTruncation(headers);
+        context.forward(new Record<String, Ingested>(null, Ingested.deadLetter(copy.key(), copy.value()), record.timestamp(), headers));
     }
 }

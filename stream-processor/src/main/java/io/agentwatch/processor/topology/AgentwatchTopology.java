@@ -95,7 +95,8 @@ public final class AgentwatchTopology {
 
         AgentEventValidator validator = new AgentEventValidator(settings.maxFutureSkew().toMillis());
         KStream<String, Ingested> decoded = raw.process(
-                () -> new DecodeEventsProcessor(topics.eventDeserializer(), validator, settings.inputPartitions(), settings.registryMaxWait(), metrics),
+                () -> new DecodeEventsProcessor(topics.eventDeserializer(), validator, settings.inputPartitions(), settings.registryMaxWait(),
+                        settings.maxEventBytes(), metrics),
                 Named.as("decode-events"));
 
         Map<String, KStream<String, Ingested>> routes = decoded.split(Named.as("route-"))

@@ -66,6 +66,40 @@ class DecodeEventsTest {
     }
 
     @Test
+    void shouldDeadLetterARecordOverTheMaximumEventSizeWithoutDecodingIt() {
+        try (TopologyFixture small = new TopologyFixture(io.agentwatch.processor.rules.RulesFile.defaults(), s -> s.withMaxEventBytes(2_048))) {
+            long t = Traffic.minute(1);
+            AgentEvent big = Events.step("a1", t, e -> e.setAttributes(java.util.Map.of("prompt", "x".repeat(4_000))));
+            byte[] oversized = small.serialize(big);
+            byte[] fits = small.serialize(Events.step("a1", t));
+            byte[] key = "a1".getBytes(StandardCharsets.UTF_8);
+
+            small.sendRaw(key, oversized, Instant.ofEpochMilli(t));
+            small.sendRaw(key, fits, Instant.ofEpochMilli(t));
+
+            List<TestRecord<byte[], byte[]>> dead = small.deadLetters();
+            assertThat(dead).hasSize(1);
+            assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("oversized-record");
+            assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.ERROR)).contains(oversized.length + " bytes").contains("events.max-bytes");
+            assertThat(dead.get(0).value()).as("the original bytes: it fits the dead-letter copy limit").isEqualTo(oversized);
+            assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.TRUNCATED)).isNull();
+        }
+    }
+
+    @Test
+    void shouldCutADeadLetterCopyThatWouldNotFitTheProducersRequestLimitAndSaySo() {
+        byte[] key = "k".repeat(10).getBytes(StandardCharsets.UTF_8);
+        byte[] value = new byte[DeadLetters.MAX_COPY_BYTES + 40_000];
+
+        DeadLetters.Copy copy = DeadLetters.copy(key, value);
+
+        assertThat(copy.key()).isEqualTo(key);
+        assertThat(copy.value().length + copy.key().length).isEqualTo(DeadLetters.MAX_COPY_BYTES);
+        assertThat(copy.truncated()).isEqualTo("key=10,value=" + value.length);
+        assertThat(DeadLetters.copy(key, new byte[100]).truncated()).isNull();
+    }
+
+    @Test
     void shouldProcessEventsWhateverTheProducerKeyedThemBy() {
         // the same agent's errors arrive with a null key, a foreign key and the right key: one agent, one alert
         Traffic.Factory flaky = (a, t, n) -> n % 3 == 0 ? Events.error(a, t) : Events.step(a, t);

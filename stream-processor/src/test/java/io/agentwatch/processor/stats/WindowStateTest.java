@@ -53,6 +53,40 @@ class WindowStateTest {
     }
 
     @Test
+    void shouldRebuildEveryPaneALaterEventRollsOutWhenReloadedAfterAQuietSpell() {
+        SplittableRandom random = new SplittableRandom(5);
+        InMemoryPaneStore store = new InMemoryPaneStore();
+        WindowState state = WindowState.empty(MINUTE, WINDOWS, T0);
+        List<Applied> applied = new ArrayList<>();
+        Contribution c = new Contribution();
+        for (int minute = 0; minute <= 30; minute++) {
+            long ts = T0 + minute * MINUTE + 1_000;
+            AgentEvent event = event(random, ts);
+            c.of(event);
+            assertThat(state.add(ts, c, "a", store, (s, p, pane) -> { })).isTrue();
+            applied.add(new Applied(ts, event));
+        }
+        state.flush("a", store);
+
+        // given the live state is gone (evicted, or the task moved) and the agent's next event comes three minutes later
+        long next = T0 + 33 * MINUTE + 1_000;
+        WindowState reloaded = WindowState.rebuild("a", MINUTE, WINDOWS, reloaded(next), store);
+        AgentEvent event = event(random, next);
+        c.of(event);
+
+        // when it is added, the reloaded windows roll forward over the quiet minutes
+        assertThat(reloaded.add(next, c, "a", store, (s, p, pane) -> { })).isTrue();
+        applied.add(new Applied(next, event));
+
+        // then every window holds exactly its panes, as if the state had never left memory
+        assertWindowsMatch(reloaded, applied);
+    }
+
+    private static long reloaded(long timestamp) {
+        return Math.floorDiv(timestamp, MINUTE) * MINUTE;
+    }
+
+    @Test
     void shouldRefuseAnEventOlderThanThePreviousPane() {
         InMemoryPaneStore store = new InMemoryPaneStore();
         WindowState state = WindowState.empty(MINUTE, WINDOWS, T0);
