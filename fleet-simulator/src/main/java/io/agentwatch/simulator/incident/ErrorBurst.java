@@ -29,8 +29,9 @@ final class ErrorBurst extends Incident {
 
     @Override
     public List<String> sideEffectAlertnames() {
-        // failed steps and their retries also change the mix of step latencies enough to look like a spike
-        return List.of("AgentSuccessRateLow", "AgentQualityDegradation", "AgentLatencySpike");
+        // failed steps and their retries also change the mix of step latencies enough to look like a spike, and a
+        // failed run reports a lower confidence (0.6 x), so the agent's mean confidence drops with its success rate
+        return List.of("AgentSuccessRateLow", "AgentQualityDegradation", "AgentLatencySpike", "AgentConfidenceDrift");
     }
 
     @Override
