@@ -55,16 +55,19 @@ import org.apache.kafka.streams.state.WindowStore;
  *                         -> detect-agent-incidents [sessions-store,                                                  |
  *                              agent-daily-budgets-store, agent-tools-store, agent-silence-store,                    |
  *                              agent-releases-store, cascade-causes-store] ------------------------------------------+
- *                         -> project-lineage -> events-by-trace (repartition) -> detect-cascades [trace-lineage-store] +
+ *                         -> project-lineage -> events-by-trace (repartition, progress markers to every partition)
  *   alerts (merged) -> egress-agent.alerts
  *                   -> issue-control-commands [control-incidents-store] -> egress-agent.control   (control.enabled)
- *   detect-cascades -> notify-downstream-agents -> cascade-notices (repartition)
- *                   -> record-cascade-causes [cascade-causes-store]
+ * events-by-trace -> detect-cascades [trace-lineage-store] -> egress-cascades-agent.alerts        (own sub-topology)
+ *                 -> notify-downstream-agents -> cascade-notices (repartition)
+ *                    -> record-cascade-causes [cascade-causes-store]                               (agents' sub-topology)
  * ingest-agent.rules -> update-rule-overrides [rule-overrides-store] (global)
  * </pre>
  *
- * Everything per event is one sub-topology (the repartition topics have the events topic's partition count), so that
- * a cascade notice for agent A lands in A's task, where A's detectors read it.
+ * Two sub-topologies per event: the agents' (keyed by agent) and the cascades' (keyed by trace). The cascades have
+ * their own so that trace-keyed records never feed the agents' tasks, whose stream time (lateness, idle evaluations)
+ * must follow their own partition's events. The repartition topics have the events topic's partition count, so
+ * that a cascade notice for agent A lands in A's task, where A's detectors read it.
  */
 public final class AgentwatchTopology {
     /** The kinds the node {@code detect-agent-incidents} evaluates. */
