@@ -48,14 +48,7 @@ final class AgentTools {
         }
 
         boolean hasActiveAlert() {
-            if (alerts != null) {
-                for (AlertState a : alerts) {
-                    if (a != null && a.isActive()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return SessionState.anyActive(alerts);
         }
 
         Map<String, Object> describe(List<String> ruleIds) {

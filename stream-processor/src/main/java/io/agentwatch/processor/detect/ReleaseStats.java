@@ -167,14 +167,7 @@ final class ReleaseStats {
     }
 
     boolean hasActiveAlert() {
-        if (alerts != null) {
-            for (AlertState a : alerts) {
-                if (a != null && a.isActive()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return SessionState.anyActive(alerts);
     }
 
     void encode(ByteSink out, List<String> ruleIds) {

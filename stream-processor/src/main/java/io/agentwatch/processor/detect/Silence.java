@@ -23,14 +23,7 @@ final class Silence {
     String workflow;
 
     boolean hasActiveAlert() {
-        if (alerts != null) {
-            for (AlertState a : alerts) {
-                if (a != null && a.isActive()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return SessionState.anyActive(alerts);
     }
 
     AlertState alert(int rule, int rules) {
