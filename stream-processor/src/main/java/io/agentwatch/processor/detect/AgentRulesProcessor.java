@@ -205,10 +205,14 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
      * Kafka Streams batches records) must not change the points evaluated, or a {@code for} would count from another
      * point after a restart. A scope quiet for longer than its longest window plus two intervals is evaluated from
      * {@code target} minus that span: by then its windows hold nothing of the skipped points' time, so their
-     * evaluations could not have changed anything. A new scope starts at {@code target}.
+     * evaluations could not have changed anything. A new scope starts at {@code target}. Points before the windows'
+     * current pane are skipped: the windows cannot roll back, and judging such a point on later panes' data let a
+     * {@code for} count from too early a point (false alarms in the demo under CPU starvation).
      */
     private void evaluateThrough(ScopeState scope, ScopeState agent, long target) {
         long p = scope.nextEvaluation == Long.MIN_VALUE ? target : Math.max(scope.nextEvaluation, target - catchUpMs);
+        // the windows only roll forward: a point before their current pane would be judged on later panes' data
+        p = Math.max(p, Math.floorDiv(scope.windows.currentStart() + intervalMs - 1, intervalMs) * intervalMs);
         for (; p <= target; p += intervalMs) {
             evaluateScope(scope, agent, p);
         }
