@@ -7,7 +7,8 @@ import io.agentwatch.schema.serde.ByteSink;
 
 /**
  * What an agent normally looks like: per baseline metric, an exponentially weighted moving average of its
- * one-minute values, learned from sealed panes only, each pane at most once. A baseline reads as NaN until it has
+ * one-minute values, learned from sealed panes only, each pane at most once. It starts as the plain mean of the
+ * samples so far (weight 1/n) and turns into the moving average once 1/n falls below the smoothing factor. A baseline reads as NaN until it has
  * seen {@code warmup} panes with enough data, so a rule that compares against it cannot fire while it warms up.
  * The caller skips {@link #learn} while the agent has an alert pending or firing, so an incident does not teach the
  * baseline that it is normal.
@@ -33,8 +34,10 @@ public final class Baselines {
             if (Double.isNaN(x)) {
                 continue;
             }
-            values[i] = samples[i] == 0 ? x : values[i] + alpha * (x - values[i]);
+            // the first samples are averaged (weight 1/n) until 1/n falls below alpha: a plain EWMA started at its
+            // first sample keeps most of that one sample for a half-life, and a first pane is often a partial one
             samples[i]++;
+            values[i] += Math.max(alpha, 1.0 / samples[i]) * (x - values[i]);
         }
         return true;
     }
