@@ -4,32 +4,38 @@ import io.agentwatch.testsupport.KafkaStack;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** A consumer group's lag on one topic (end offsets minus committed offsets), asked repeatedly with one client. */
+/**
+ * A consumer group's lag on one topic (end offsets minus committed offsets), asked repeatedly through the admin
+ * client (a consumer asked for end offsets of partitions it is not assigned logs a warning each time).
+ */
 final class GroupLag implements AutoCloseable {
     private final KafkaStack stack;
     private final String group;
-    private final KafkaConsumer<byte[], byte[]> offsets;
-    private final List<TopicPartition> partitions;
+    private final Map<TopicPartition, OffsetSpec> ends;
 
-    GroupLag(KafkaStack stack, String group, String topic) {
+    GroupLag(KafkaStack stack, String group, String topic) throws Exception {
         this.stack = stack;
         this.group = group;
-        this.offsets = new KafkaConsumer<>(stack.consumerProps(stack.uniqueName("lag")), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.partitions = offsets.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = stack.admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                .partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        this.ends = partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
     }
 
     long now() throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = stack.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                 .get(30, TimeUnit.SECONDS);
         long lag = 0;
-        for (Map.Entry<TopicPartition, Long> e : offsets.endOffsets(partitions).entrySet()) {
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : stack.admin().listOffsets(ends).all()
+                .get(30, TimeUnit.SECONDS).entrySet()) {
             OffsetAndMetadata off = committed.get(e.getKey());
-            lag += e.getValue() - (off == null ? 0 : off.offset());
+            lag += e.getValue().offset() - (off == null ? 0 : off.offset());
         }
         return lag;
     }
@@ -53,6 +59,6 @@ final class GroupLag implements AutoCloseable {
 
     @Override
     public void close() {
-        offsets.close();
+        // the admin client is the stack's
     }
 }

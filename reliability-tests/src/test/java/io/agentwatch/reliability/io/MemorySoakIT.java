@@ -34,11 +34,13 @@ class MemorySoakIT {
     private static final Path OUT = Path.of("target", "reliability");
     private static final int AGENTS = 100_000;
     private static final long MIB = 1024 * 1024;
-    private static final long HEAP = 768 * MIB;
+    private static final long HEAP = 2048 * MIB;
     private static final long ROCKSDB = 128 * MIB;
     /** JVM memory outside the heap: metaspace and code (~120 MiB), GC structures (~10% of heap), ~40 threads' stacks, NIO buffers, malloc arenas. */
     private static final long JVM_ALLOWANCE = 384 * MIB;
     private static final long BOUND = HEAP + ROCKSDB + JVM_ALLOWANCE;
+    /** Live agent scopes per task (state.live-scopes). */
+    private static final int LIVE_SCOPES = 20_000;
     /** Allowed growth after the warm-up, as a slope of the fitted line. */
     private static final double MAX_SLOPE_MIB_PER_MIN = LongRuns.pick(16.0, 2.0);
 
@@ -61,6 +63,8 @@ class MemorySoakIT {
         String appId = stack.uniqueName("soak");
         Map<String, String> env = ProcessorJvm.env(stack.bootstrapServers(), stack.registryUrl(), topics, appId, dir.resolve("state"));
         env.put("AGENTWATCH_ROCKSDB_MEMORY", ROCKSDB / MIB + "MB");
+        // live state sized to the heap: ~2,000 agents per task live (six tasks), the rest of the 100k in RocksDB
+        env.put("AGENTWATCH_STATE_LIVE_SCOPES", Integer.toString(LIVE_SCOPES));
         report.figure("agents (key space)", AGENTS).line("  rate: %,.0f events/s for %s; heap %d MiB, RocksDB %d MiB, JVM allowance %d MiB, bound %d MiB",
                 rate, duration, HEAP / MIB, ROCKSDB / MIB, JVM_ALLOWANCE / MIB, BOUND / MIB);
 

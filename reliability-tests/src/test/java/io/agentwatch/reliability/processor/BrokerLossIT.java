@@ -46,13 +46,13 @@ class BrokerLossIT {
 
     @Test
     void shouldLoseNothingWhenTheLeaderOfTheInputGoesAwayAndComesBack(KafkaStack stack, @TempDir Path work) throws Exception {
-        long events = ProcessorScenarioLength.pick(60_000L, 300_000L);
-        Duration away = Duration.ofSeconds(ProcessorScenarioLength.pick(20, 60));
+        long events = ProcessorScenarioLength.pick(30_000L, 300_000L);
+        Duration away = Duration.ofSeconds(ProcessorScenarioLength.pick(10, 60));
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(work.resolve("cluster"), 3, Map.of());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             ProcessorTopics topics = ProcessorTopics.create(admin, "brokerloss", 6, (short) 3, Map.of("min.insync.replicas", "2"));
             long published = SeededFleetInput.publish(cluster.bootstrapServers(), stack.registryUrl(), topics.events(),
-                    SeededFleetInput.config(events, 100.0));
+                    SeededFleetInput.config(events, ProcessorScenarioLength.pick(50.0, 100.0)));
             Path rules = ComparableRules.write(work);
             FaultFreeRun.Result expected = FaultFreeRun.run(settings(cluster, admin, stack, topics, work, rules, "fault-free"), admin,
                     stack.registryClient(), Duration.ofMinutes(20));

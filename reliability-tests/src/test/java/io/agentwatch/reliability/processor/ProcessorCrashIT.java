@@ -44,14 +44,14 @@ class ProcessorCrashIT {
 
     @Test
     void shouldWriteExactlyTheAlertsOfAFaultFreeRunWhateverMomentTheProcessorIsKilledAt(KafkaStack stack, @TempDir Path work) throws Exception {
-        long events = ProcessorScenarioLength.pick(150_000L, 1_000_000L);
+        long events = ProcessorScenarioLength.pick(40_000L, 1_000_000L);
         int kills = ProcessorScenarioLength.pick(3, 12);
         Duration maxRandomDelay = Duration.ofSeconds(ProcessorScenarioLength.pick(4, 6));
-        Duration runTimeout = Duration.ofMinutes(ProcessorScenarioLength.pick(6, 30));
+        Duration runTimeout = Duration.ofMinutes(ProcessorScenarioLength.pick(5, 30));
 
         // given a backlog of seeded events with incidents
         ProcessorTopics topics = ProcessorTopics.create(stack.admin(), stack.uniqueName("crash"), 6, (short) 1, Map.of());
-        SimulationConfig simulation = SeededFleetInput.config(events, ProcessorScenarioLength.pick(100.0, 200.0));
+        SimulationConfig simulation = SeededFleetInput.config(events, ProcessorScenarioLength.pick(50.0, 200.0));
         long published = SeededFleetInput.publish(stack.bootstrapServers(), stack.registryUrl(), topics.events(), simulation);
         Path rules = ComparableRules.write(work);
         ProcessorFleet.Settings reference = settings(stack, topics, work, rules, "fault-free");

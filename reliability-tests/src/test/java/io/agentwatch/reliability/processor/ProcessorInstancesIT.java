@@ -38,9 +38,9 @@ class ProcessorInstancesIT {
 
     @Test
     void shouldNeitherLoseNorDuplicateAlertsWhileInstancesJoinAndLeaveAndStandbysShortenRecovery(KafkaStack stack, @TempDir Path work) throws Exception {
-        long events = ProcessorScenarioLength.pick(60_000L, 300_000L);
+        long events = ProcessorScenarioLength.pick(20_000L, 300_000L);
         ProcessorTopics topics = ProcessorTopics.create(stack.admin(), stack.uniqueName("instances"), 6, (short) 1, Map.of());
-        long published = SeededFleetInput.publish(stack.bootstrapServers(), stack.registryUrl(), topics.events(), SeededFleetInput.config(events, 100.0));
+        long published = SeededFleetInput.publish(stack.bootstrapServers(), stack.registryUrl(), topics.events(), SeededFleetInput.config(events, ProcessorScenarioLength.pick(50.0, 100.0)));
         Path rules = ComparableRules.write(work);
         FaultFreeRun.Result expected = FaultFreeRun.run(settings(stack, topics, work, rules, "fault-free", 0), stack.admin(), stack.registryClient(),
                 Duration.ofMinutes(20));
@@ -88,7 +88,9 @@ class ProcessorInstancesIT {
             ProcessorInstance d = fleet.instance("d").start();
             progress.awaitDone(timeout, Duration.ofSeconds(5), () -> c.isAlive() && d.isAlive(), "c and d after a was killed");
 
-            // recovery: the state is complete; kill c and watch d take over its tasks
+            // recovery: the state is complete; once the group has settled (a's departure noticed, c and d running),
+            // kill c and watch d take over its tasks
+            awaitSettled(List.of(c, d), Duration.ofSeconds(8));
             int mark = d.logSinceStart().length();
             long killed = System.nanoTime();
             c.kill();
@@ -98,6 +100,35 @@ class ProcessorInstancesIT {
             List<Alert> actual = AlertLedger.readAll(stack.bootstrapServers(), stack.registryClient(), settings.alertsTopic());
             return new Recovery(AlertComparison.of(expected, actual), restored.records(), restored.millis(), recoverMs);
         }
+    }
+
+    /**
+     * Waits until every instance's last state change is to RUNNING and none has changed state for {@code quiet}
+     * (longer than the session timeout, so a member killed earlier has been noticed and its tasks moved).
+     */
+    private static void awaitSettled(List<ProcessorInstance> instances, Duration quiet) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        int[] last = new int[instances.size()];
+        long since = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            boolean running = true;
+            for (int i = 0; i < instances.size(); i++) {
+                String log = instances.get(i).logSinceStart();
+                int changes = count(log, "Kafka Streams state ");
+                if (changes != last[i]) {
+                    last[i] = changes;
+                    since = System.nanoTime();
+                }
+                int lastChange = log.lastIndexOf("Kafka Streams state ");
+                running &= lastChange >= 0 && log.indexOf("-> RUNNING", lastChange) >= 0;
+                assertThat(instances.get(i).isAlive()).as("instance runs; see " + instances.get(i).logFile()).isTrue();
+            }
+            if (running && System.nanoTime() - since >= quiet.toNanos()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the instances did not settle in RUNNING within 3 minutes");
     }
 
     /** Waits until {@code d} has rebalanced after the kill and finished every restoration it started; ms since the kill. */

@@ -37,7 +37,9 @@ public final class ProcessorFigures {
         add("lost", c.lost());
         add("duplicated", c.duplicated());
         add("unexpected", c.unexpected());
-        add("retimed (same incident, other start)", "%d, largest shift %d ms (tolerance %d ms)", c.retimed(), c.maxShiftMs(), AlertComparison.TOLERANCE);
+        add("retimed (same incident, other start)", "%d, largest shift %d ms (an evaluation interval: %d ms; a difference beyond %d ms)", c.retimed(),
+                c.maxShiftMs(), AlertComparison.TOLERANCE, AlertComparison.MAX_SHIFT);
+        c.retimedExamples().forEach(e -> lines.add("    " + e));
         add("expected by alertname/status", c.expectedByAlertname());
         c.examples().forEach(e -> lines.add("    " + e));
         return this;
