@@ -51,10 +51,10 @@ class PoisonPillsIT {
     @Test
     void shouldDeadLetterEveryPillWithItsReasonCountEveryValidEventAndNeverRestart(KafkaStack stack) throws Exception {
         ScenarioReport report = new ScenarioReport("poison-pills");
-        long events = LongRuns.pick(50_000L, 600_000L);
+        long events = LongRuns.pick(25_000L, 600_000L);
         int pillCount = LongRuns.pick(10_500, 40_000);
         int oversized = LongRuns.pick(40, 150);
-        int agents = LongRuns.pick(300, 2_000);
+        int agents = LongRuns.pick(150, 2_000);
         Duration span = LongRuns.pick(Duration.ofMinutes(8), Duration.ofMinutes(20));
 
         // given seeded fleet traffic, and the same traffic with pills mixed in

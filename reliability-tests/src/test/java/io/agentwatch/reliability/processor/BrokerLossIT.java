@@ -46,7 +46,7 @@ class BrokerLossIT {
 
     @Test
     void shouldLoseNothingWhenTheLeaderOfTheInputGoesAwayAndComesBack(KafkaStack stack, @TempDir Path work) throws Exception {
-        long events = ProcessorScenarioLength.pick(30_000L, 300_000L);
+        long events = ProcessorScenarioLength.pick(20_000L, 300_000L);
         Duration away = Duration.ofSeconds(ProcessorScenarioLength.pick(10, 60));
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(work.resolve("cluster"), 3, Map.of());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {

@@ -45,23 +45,31 @@ class ProcessorInstancesIT {
         FaultFreeRun.Result expected = FaultFreeRun.run(settings(stack, topics, work, rules, "fault-free", 0), stack.admin(), stack.registryClient(),
                 Duration.ofMinutes(20));
 
-        Recovery without = runWithMembershipChanges(stack, topics, work, rules, 0, published, expected.alerts());
-        Recovery with = runWithMembershipChanges(stack, topics, work, rules, 1, published, expected.alerts());
+        // the short version (in the default test command) runs without a standby only: restoration from the changelog
+        // is the path that moves state with its tasks; the long version adds the run with a standby and compares
+        List<Integer> standbyRuns = ProcessorScenarioLength.pick(List.of(0), List.of(0, 1));
+        java.util.Map<Integer, Recovery> runs = new java.util.TreeMap<>();
+        for (int standbys : standbyRuns) {
+            runs.put(standbys, runWithMembershipChanges(stack, topics, work, rules, standbys, published, expected.alerts()));
+        }
 
-        new ProcessorFigures("processor-instances")
+        ProcessorFigures figures = new ProcessorFigures("processor-instances")
                 .add("events", published)
                 .add("faults injected per run", "join C, clean stop B, kill -9 A, join D, then kill -9 C at the end")
-                .add("alerts expected (fault-free run)", expected.alerts().size())
-                .add("standby.replicas=0: lost/dup/unexpected", "%d / %d / %d", without.comparison.lost(), without.comparison.duplicated(), without.comparison.unexpected())
-                .add("standby.replicas=1: lost/dup/unexpected", "%d / %d / %d", with.comparison.lost(), with.comparison.duplicated(), with.comparison.unexpected())
-                .add("restore after kill, no standby", "%d records restored, %d ms restoring, %d ms from kill to RUNNING", without.records, without.restoreMs, without.recoverMs)
-                .add("restore after kill, 1 standby", "%d records restored, %d ms restoring, %d ms from kill to RUNNING", with.records, with.restoreMs, with.recoverMs)
-                .print();
+                .add("alerts expected (fault-free run)", expected.alerts().size());
+        runs.forEach((standbys, r) -> figures
+                .add("standby.replicas=" + standbys + ": lost/dup/unexpected", "%d / %d / %d", r.comparison.lost(), r.comparison.duplicated(),
+                        r.comparison.unexpected())
+                .add("restore after kill, standby.replicas=" + standbys, "%d records restored, %d ms restoring, %d ms from kill to RUNNING",
+                        r.records, r.restoreMs, r.recoverMs));
+        figures.print();
 
-        for (Recovery r : List.of(without, with)) {
+        for (Recovery r : runs.values()) {
             assertThat(r.comparison.examples()).as("differences from the fault-free run").isEmpty();
         }
-        assertThat(with.records).as("a standby replica leaves less to restore after a kill").isLessThan(without.records);
+        if (runs.containsKey(1)) {
+            assertThat(runs.get(1).records).as("a standby replica leaves less to restore after a kill").isLessThan(runs.get(0).records);
+        }
     }
 
     /** What one run measured. */
