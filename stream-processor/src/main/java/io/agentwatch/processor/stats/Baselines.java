@@ -8,8 +8,9 @@ import io.agentwatch.schema.serde.ByteSink;
 /**
  * What an agent normally looks like: per baseline metric, an exponentially weighted moving average of its
  * one-minute values, learned from sealed panes only, each pane at most once. It starts as the plain mean of the
- * samples so far (weight 1/n) and turns into the moving average once 1/n falls below the smoothing factor. A baseline reads as NaN until it has
- * seen {@code warmup} panes with enough data, so a rule that compares against it cannot fire while it warms up.
+ * samples so far (weight 1/n) and turns into the moving average once 1/n falls below the smoothing factor. A
+ * baseline reads as NaN until it has seen {@code warmup} panes with enough data, so a rule that compares against it
+ * cannot fire while it warms up.
  * The caller skips {@link #learn} while the agent has an alert pending or firing, so an incident does not teach the
  * baseline that it is normal.
  */
