@@ -138,7 +138,7 @@ class ProcessorCrashIT {
         }
     }
 
-    /** The liveness check of the final drain: a processor that exited by itself is started again (at most twice). */
+    /** The liveness check of the final drain: a processor that exited by itself is started again (four exits in all at most). */
     private static boolean restartIfExited(ProcessorInstance processor, List<String> selfExits) {
         if (processor.isAlive()) {
             return true;

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +49,7 @@ class ProcessorInstancesIT {
         // the short version (in the default test command) runs without a standby only: restoration from the changelog
         // is the path that moves state with its tasks; the long version adds the run with a standby and compares
         List<Integer> standbyRuns = ProcessorScenarioLength.pick(List.of(0), List.of(0, 1));
-        java.util.Map<Integer, Recovery> runs = new java.util.TreeMap<>();
+        Map<Integer, Recovery> runs = new TreeMap<>();
         for (int standbys : standbyRuns) {
             runs.put(standbys, runWithMembershipChanges(stack, topics, work, rules, standbys, published, expected.alerts()));
         }
