@@ -472,7 +472,8 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         }
         scope.baselineAlpha = io.agentwatch.processor.stats.Baselines.alpha(settings.baselineHalfLife().toMillis() / (double) paneMs);
         long paneStart = Math.floorDiv(loadTimestamp, paneMs) * paneMs;
-        scope.windows = WindowState.rebuild(key, paneMs, windows, paneStart, panes);
+        long newestStart = Math.floorDiv(Math.max(loadTimestamp, context.currentStreamTimeMs()), paneMs) * paneMs;
+        scope.windows = WindowState.rebuild(key, paneMs, windows, paneStart, newestStart, panes);
         byte[] marks = evaluations.get(key);
         if (marks != null) {
             ByteReader in = new ByteReader(marks);

@@ -253,7 +253,7 @@ public final class StateQueries {
         if (latest == Long.MIN_VALUE) {
             return null;
         }
-        return WindowState.rebuild(agentId, PANE_MS, windows, latest, new ReadOnlyPanes(panes));
+        return WindowState.rebuild(agentId, PANE_MS, windows, latest, latest, new ReadOnlyPanes(panes));
     }
 
     private static Map<String, Object> metrics(Pane window) {

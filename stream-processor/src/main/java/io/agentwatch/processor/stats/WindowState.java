@@ -51,19 +51,23 @@ public final class WindowState {
     }
 
     /**
-     * Rebuilds the live state from the store, as of the latest stored pane at or before {@code paneStart}
-     * (or empty at {@code paneStart} when the store has none in reach). The caller then rolls it forward.
+     * Rebuilds the live state from the store as of its latest stored pane (or empty at {@code paneStart} when the
+     * store has none in reach), as the live state was when it left memory. {@code paneStart} is the pane of the
+     * moment the state is needed; {@code newestStart} the newest pane the store can hold (that of the task's stream
+     * time). The latest stored pane may be newer than {@code paneStart} (the state is loaded for an evaluation
+     * point behind stream time, or for a late event): the state is then rebuilt at that newer pane, never at
+     * {@code paneStart}, or the next event of the newer pane would start it afresh and drop the events stored in it.
+     * When it is older the caller rolls the state forward.
      */
-    public static WindowState rebuild(String scope, long paneMs, int[] windows, long paneStart, PaneStore store) {
+    public static WindowState rebuild(String scope, long paneMs, int[] windows, long paneStart, long newestStart, PaneStore store) {
         int longest = Arrays.stream(windows).max().orElse(1);
-        NavigableMap<Long, Pane> stored = store.range(scope, paneStart - (long) longest * paneMs, paneStart);
+        NavigableMap<Long, Pane> stored = store.range(scope, paneStart - (long) longest * paneMs, Math.max(paneStart, newestStart));
         if (stored.isEmpty()) {
             return empty(paneMs, windows, paneStart);
         }
         long latest = stored.lastKey();
-        if (latest < paneStart) {
-            // the windows end at the latest pane, so they reach further back than paneStart's: rolling forward to
-            // paneStart subtracts those older panes, which must therefore be in the aggregates
+        if (latest != paneStart) {
+            // the windows end at the latest pane: they cover the longest window back from there
             stored = store.range(scope, latest - (long) longest * paneMs, latest);
         }
         WindowState state = new WindowState(paneMs, windows, latest);

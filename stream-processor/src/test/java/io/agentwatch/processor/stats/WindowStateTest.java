@@ -42,7 +42,7 @@ class WindowStateTest {
             }
             if (random.nextInt(2_000) == 0) {
                 state.flush("a", store);
-                state = WindowState.rebuild("a", MINUTE, WINDOWS, state.paneStartOf(now), store);
+                state = WindowState.rebuild("a", MINUTE, WINDOWS, state.paneStartOf(now), state.paneStartOf(now), store);
             }
             if (i % 97 == 0) {
                 assertWindowsMatch(state, applied);
@@ -70,7 +70,7 @@ class WindowStateTest {
 
         // given the live state is gone (evicted, or the task moved) and the agent's next event comes three minutes later
         long next = T0 + 33 * MINUTE + 1_000;
-        WindowState reloaded = WindowState.rebuild("a", MINUTE, WINDOWS, reloaded(next), store);
+        WindowState reloaded = WindowState.rebuild("a", MINUTE, WINDOWS, reloaded(next), reloaded(next), store);
         AgentEvent event = event(random, next);
         c.of(event);
 
@@ -79,6 +79,38 @@ class WindowStateTest {
         applied.add(new Applied(next, event));
 
         // then every window holds exactly its panes, as if the state had never left memory
+        assertWindowsMatch(reloaded, applied);
+    }
+
+    @Test
+    void shouldRebuildAtTheLatestStoredPaneWhenLoadedForAnOlderMoment() {
+        SplittableRandom random = new SplittableRandom(7);
+        InMemoryPaneStore store = new InMemoryPaneStore();
+        WindowState state = WindowState.empty(MINUTE, WINDOWS, T0);
+        List<Applied> applied = new ArrayList<>();
+        Contribution c = new Contribution();
+        for (long ts = T0 + 1_000; ts < T0 + 12 * MINUTE + 20_000; ts += 5_000) {
+            AgentEvent event = event(random, ts);
+            c.of(event);
+            assertThat(state.add(ts, c, "a", store, (s, p, pane) -> { })).isTrue();
+            applied.add(new Applied(ts, event));
+        }
+        state.flush("a", store);
+
+        // given the state is loaded for an evaluation point 30 seconds behind stream time, in the pane before the latest
+        long streamTime = T0 + 12 * MINUTE + 15_000;
+        WindowState reloaded = WindowState.rebuild("a", MINUTE, WINDOWS, reloaded(streamTime - 30_000), reloaded(streamTime), store);
+
+        // then it is the state as it left memory: at the latest pane, every window with its events
+        assertThat(reloaded.currentStart()).isEqualTo(T0 + 12 * MINUTE);
+        assertWindowsMatch(reloaded, applied);
+
+        // and the next event of the latest pane is added to it, not to a fresh pane that would drop the stored ones
+        long next = T0 + 12 * MINUTE + 25_000;
+        AgentEvent event = event(random, next);
+        c.of(event);
+        assertThat(reloaded.add(next, c, "a", store, (s, p, pane) -> { })).isTrue();
+        applied.add(new Applied(next, event));
         assertWindowsMatch(reloaded, applied);
     }
 
