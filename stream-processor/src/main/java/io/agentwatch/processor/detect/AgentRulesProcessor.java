@@ -472,14 +472,18 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
         }
         scope.baselineAlpha = io.agentwatch.processor.stats.Baselines.alpha(settings.baselineHalfLife().toMillis() / (double) paneMs);
         long paneStart = Math.floorDiv(loadTimestamp, paneMs) * paneMs;
+        byte[] marks = evaluations.get(key);
+        if (marks == null) {
+            // a scope's marks are written with its first event and never deleted: without them it has no panes, and
+            // a new agent costs no range read of the pane store (an iterator per segment)
+            scope.windows = WindowState.empty(paneMs, windows, paneStart);
+            return scope;
+        }
         long newestStart = Math.floorDiv(Math.max(loadTimestamp, context.currentStreamTimeMs()), paneMs) * paneMs;
         scope.windows = WindowState.rebuild(key, paneMs, windows, paneStart, newestStart, panes);
-        byte[] marks = evaluations.get(key);
-        if (marks != null) {
-            ByteReader in = new ByteReader(marks);
-            scope.nextEvaluation = in.varLong();
-            scope.pending = in.varLong() == 1;
-        }
+        ByteReader in = new ByteReader(marks);
+        scope.nextEvaluation = in.varLong();
+        scope.pending = in.varLong() == 1;
         return scope;
     }
 
