@@ -3,7 +3,6 @@ package io.agentwatch.processor;
 import io.agentwatch.processor.detect.AgentRulesSettings;
 import io.agentwatch.processor.detect.DetectorSettings;
 import io.agentwatch.processor.detect.StateViews;
-import io.agentwatch.processor.ingest.RegistryOutageException;
 import io.agentwatch.processor.query.KafkaStreamsStores;
 import io.agentwatch.processor.query.QueryRoutes;
 import io.agentwatch.processor.query.StateQueries;
@@ -34,7 +33,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,16 +104,7 @@ public final class ProcessorApp implements AutoCloseable {
         httpHolder[0] = http;
         ProcessorApp app = new ProcessorApp(config, streams, http, streamsMetrics, registry);
         appHolder[0] = app;
-        streams.setUncaughtExceptionHandler(e -> {
-            if (RegistryOutageException.isCause(e)) {
-                // a new thread keeps this JVM's schema cache: records with known ids go on; the waiting one is retried
-                log.error("stream thread failed because the schema registry is unreachable; replacing the thread (its tasks restart from their last commit)", e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
-            log.error("stream thread failed; stopping the client so that it is restarted from its last commit", e);
-            app.failed = true;
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(new StreamThreadFailures(System::currentTimeMillis, () -> app.failed = true));
         streams.setGlobalStateRestoreListener(new RestoreLog());
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams state {} -> {}", before, now);
