@@ -65,6 +65,9 @@ class MemorySoakIT {
         env.put("AGENTWATCH_ROCKSDB_MEMORY", ROCKSDB / MIB + "MB");
         // live state sized to the heap: ~2,000 agents per task live (six tasks), the rest of the 100k in RocksDB
         env.put("AGENTWATCH_STATE_LIVE_SCOPES", Integer.toString(LIVE_SCOPES));
+        // as the Kubernetes deployment sets it (k8s/base/stream-processor-config.yaml): glibc's per-thread malloc
+        // arenas otherwise keep freed RocksDB memory resident
+        env.put("MALLOC_ARENA_MAX", "2");
         report.figure("agents (key space)", AGENTS).line("  rate: %,.0f events/s for %s; heap %d MiB, RocksDB %d MiB, JVM allowance %d MiB, bound %d MiB",
                 rate, duration, HEAP / MIB, ROCKSDB / MIB, JVM_ALLOWANCE / MIB, BOUND / MIB);
 
