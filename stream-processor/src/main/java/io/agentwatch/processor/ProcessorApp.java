@@ -6,6 +6,7 @@ import io.agentwatch.processor.detect.StateViews;
 import io.agentwatch.processor.query.KafkaStreamsStores;
 import io.agentwatch.processor.query.QueryRoutes;
 import io.agentwatch.processor.query.StateQueries;
+import io.agentwatch.processor.state.BoundedMemoryRocksDb;
 import io.agentwatch.processor.topology.AgentwatchTopology;
 import io.agentwatch.processor.topology.Topics;
 import io.agentwatch.processor.topology.TopologySettings;
@@ -15,6 +16,7 @@ import io.agentwatch.service.ConfigException;
 import io.agentwatch.service.Health;
 import io.agentwatch.service.OpsServer;
 import io.agentwatch.service.ServiceMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -90,6 +92,10 @@ public final class ProcessorApp implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(topology, props);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
+        Gauge.builder("agentwatch.rocksdb.memory.used", BoundedMemoryRocksDb::usedBytes).baseUnit("bytes")
+                .description("RocksDB budget in use (rocksdb.memory): block cache plus the memtables charged to it").register(meters);
+        Gauge.builder("agentwatch.rocksdb.memory.pinned", BoundedMemoryRocksDb::pinnedBytes).baseUnit("bytes")
+                .description("RocksDB block cache pinned by iterators and pinned index and filter blocks").register(meters);
         OpsServer[] httpHolder = new OpsServer[1];
         ProcessorApp[] appHolder = new ProcessorApp[1];
         StateQueries queries = new StateQueries(new StateViews(config.rules(), config.baselineWarmup()),

@@ -15,8 +15,8 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Draws the soak's memory plot with java.awt, headless: resident memory over time (blue), the configured bound
- * (red, dashed), the heap maximum (grey, dashed), the end of the warm-up (vertical line) and the fitted trend over
+ * Draws the soak's memory plot with java.awt, headless: resident memory over time (blue), RocksDB's budget in use
+ * (orange), the configured bound (red, dashed), the heap maximum (grey, dashed), the end of the warm-up (vertical line) and the fitted trend over
  * the samples after it (green), with the figures in the title.
  */
 final class MemoryPlot {
@@ -75,6 +75,16 @@ final class MemoryPlot {
             MemorySamples.Sample b = samples.get(i);
             g.drawLine(x(a.seconds(), maxX), y(a.residentBytes() / 1048576.0, maxY), x(b.seconds(), maxX), y(b.residentBytes() / 1048576.0, maxY));
         }
+        // RocksDB's budget in use, on the same scale
+        g.setColor(new Color(200, 90, 0));
+        g.setStroke(new BasicStroke(1.5f));
+        for (int i = 1; i < samples.size(); i++) {
+            MemorySamples.Sample a = samples.get(i - 1);
+            MemorySamples.Sample b = samples.get(i);
+            if (a.rocksDbBytes() >= 0 && b.rocksDbBytes() >= 0) {
+                g.drawLine(x(a.seconds(), maxX), y(a.rocksDbBytes() / 1048576.0, maxY), x(b.seconds(), maxX), y(b.rocksDbBytes() / 1048576.0, maxY));
+            }
+        }
         // trend after warm-up
         g.setColor(new Color(0, 150, 0));
         g.setStroke(new BasicStroke(2.5f));
@@ -85,7 +95,8 @@ final class MemoryPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, LEFT, 25);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(String.format(Locale.ROOT, "trend after warm-up: %+.2f MiB/min (green)", trend[1] * 60 / 1048576.0), LEFT, 48);
+        g.drawString(String.format(Locale.ROOT, "trend after warm-up: %+.2f MiB/min (green); resident memory blue, RocksDB budget in use orange",
+                trend[1] * 60 / 1048576.0), LEFT, 48);
         g.dispose();
         try {
             Files.createDirectories(file.getParent());

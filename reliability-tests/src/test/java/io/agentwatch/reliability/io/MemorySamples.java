@@ -9,18 +9,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The resident-memory samples of a soak: seconds since the start, resident bytes, and the processor's consumer lag
- * at that moment. Fits a least-squares line to a stretch of them and writes them as CSV.
+ * The resident-memory samples of a soak: seconds since the start, resident bytes, the RocksDB budget in use (block
+ * cache plus the memtables charged to it, from the processor's {@code /metrics}; -1 when not read) and the
+ * processor's consumer lag at that moment. Fits a least-squares line to a stretch of them and writes them as CSV.
  */
 final class MemorySamples {
     /** One sample. */
-    record Sample(double seconds, long residentBytes, long lag) {
+    record Sample(double seconds, long residentBytes, long rocksDbBytes, long lag) {
     }
 
     private final List<Sample> samples = new ArrayList<>();
 
-    synchronized void add(double seconds, long residentBytes, long lag) {
-        samples.add(new Sample(seconds, residentBytes, lag));
+    synchronized void add(double seconds, long residentBytes, long rocksDbBytes, long lag) {
+        samples.add(new Sample(seconds, residentBytes, rocksDbBytes, lag));
     }
 
     synchronized List<Sample> all() {
@@ -61,9 +62,10 @@ final class MemorySamples {
     }
 
     void writeCsv(Path file) {
-        StringBuilder csv = new StringBuilder("seconds,resident_bytes,resident_mib,consumer_lag\n");
+        StringBuilder csv = new StringBuilder("seconds,resident_bytes,resident_mib,rocksdb_used_mib,consumer_lag\n");
         for (Sample s : all()) {
-            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f,%d%n", s.seconds(), s.residentBytes(), s.residentBytes() / 1048576.0, s.lag()));
+            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f,%.1f,%d%n", s.seconds(), s.residentBytes(), s.residentBytes() / 1048576.0,
+                    s.rocksDbBytes() / 1048576.0, s.lag()));
         }
         try {
             Files.createDirectories(file.getParent());

@@ -92,7 +92,13 @@ class MemorySoakIT {
                 try {
                     long rss = processor.process().residentBytes();
                     if (rss > 0) {
-                        samples.add((System.nanoTime() - t0) / 1e9, rss, lag.now());
+                        long rocksDb;
+                        try {
+                            rocksDb = (long) processor.metric("agentwatch_rocksdb_memory_used_bytes");
+                        } catch (RuntimeException | AssertionError scrapeFailed) {
+                            rocksDb = -1;
+                        }
+                        samples.add((System.nanoTime() - t0) / 1e9, rss, rocksDb, lag.now());
                     }
                 } catch (Throwable e) {
                     samplerFailure.compareAndSet(null, e);
@@ -127,6 +133,9 @@ class MemorySoakIT {
                     .figure("resident max (MiB)", samples.max() / MIB)
                     .figure("resident at the end (MiB)", all.get(all.size() - 1).residentBytes() / MIB)
                     .figure("bound (MiB)", BOUND / MIB)
+                    .figure("RocksDB budget in use at warm-up end / at the end (MiB)", (after.isEmpty() ? -1 : after.get(0).rocksDbBytes() / MIB)
+                            + " / " + all.get(all.size() - 1).rocksDbBytes() / MIB + " of " + ROCKSDB / MIB)
+                    .figure("resident growth after warm-up (MiB)", after.isEmpty() ? -1 : (all.get(all.size() - 1).residentBytes() - after.get(0).residentBytes()) / MIB)
                     .line("  trend after warm-up (%.0f s on): %+.2f MiB/min (limit %.1f, %s)", warmup, slopeMibPerMin, MAX_SLOPE_MIB_PER_MIN,
                             LongRuns.enabled() ? "checked" : "not checked in the short run")
                     .figure("consumer lag max / at end", maxLag + " / " + finalLag)

@@ -37,6 +37,20 @@ public final class BoundedMemoryRocksDb implements RocksDBConfigSetter {
         writeBufferManager = new WriteBufferManager((long) (bytes * MEMTABLE_SHARE), cache);
     }
 
+    /**
+     * Bytes of the budget in use: blocks in the cache plus the memtables charged to it; -1 before the first store
+     * opened. What RocksDB holds beyond it (table readers of open files, iterators' pinned blocks over the cache's
+     * soft limit, allocator overhead) shows only in the process's resident memory.
+     */
+    public static synchronized long usedBytes() {
+        return cache == null ? -1 : cache.getUsage();
+    }
+
+    /** Bytes of the cache pinned by open iterators and pinned index and filter blocks; -1 before the first store opened. */
+    public static synchronized long pinnedBytes() {
+        return cache == null ? -1 : cache.getPinnedUsage();
+    }
+
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         Object budget = configs.get(MEMORY_CONFIG);
