@@ -54,6 +54,8 @@ public final class ProcessorApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
+    /** When a stream thread failure stopped the client (System.nanoTime); meaningful once {@link #failed}. */
+    private volatile long failedAtNanos;
 
     private ProcessorApp(ProcessorConfig config, KafkaStreams streams, OpsServer http, KafkaStreamsMetrics streamsMetrics, SchemaRegistryClient registry) {
         this.config = config;
@@ -110,7 +112,7 @@ public final class ProcessorApp implements AutoCloseable {
         httpHolder[0] = http;
         ProcessorApp app = new ProcessorApp(config, streams, http, streamsMetrics, registry);
         appHolder[0] = app;
-        streams.setUncaughtExceptionHandler(new StreamThreadFailures(System::currentTimeMillis, () -> app.failed = true));
+        streams.setUncaughtExceptionHandler(new StreamThreadFailures(System::currentTimeMillis, app::markFailed));
         streams.setGlobalStateRestoreListener(new RestoreLog());
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams state {} -> {}", before, now);
@@ -158,7 +160,7 @@ public final class ProcessorApp implements AutoCloseable {
 
     Health health() {
         KafkaStreams.State state = streams.state();
-        boolean up = state != KafkaStreams.State.ERROR && !(failed && state == KafkaStreams.State.NOT_RUNNING);
+        boolean up = state != KafkaStreams.State.ERROR && !failed;
         return new Health(up, state.name(), Map.of("threads", streams.metadataForLocalThreads().size()));
     }
 
@@ -179,9 +181,24 @@ public final class ProcessorApp implements AutoCloseable {
         return config;
     }
 
-    /** Waits until the client stops (by close or by failure); true if it failed. */
+    private void markFailed() {
+        failedAtNanos = System.nanoTime();
+        failed = true;
+    }
+
+    /**
+     * Waits until the client stops (by close or by failure); true if it failed. After a failure Kafka Streams moves to
+     * ERROR once its threads have shut down; when that takes longer than the close timeout (seen: a client stuck in
+     * PENDING_ERROR after a NullPointerException in Kafka Streams 4.3.1's state updater) this returns anyway, so that
+     * the process exits and its supervisor restarts it instead of leaving it hung.
+     */
     public boolean awaitStop() throws InterruptedException {
-        stopped.await();
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (failed && System.nanoTime() - failedAtNanos > config.closeTimeout().toNanos()) {
+                log.error("Kafka Streams has not stopped within {} of the failure (state {}); exiting anyway", config.closeTimeout(), streams.state());
+                return true;
+            }
+        }
         return failed;
     }
 
