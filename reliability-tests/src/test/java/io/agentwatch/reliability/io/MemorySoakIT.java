@@ -63,12 +63,12 @@ class MemorySoakIT {
     void shouldKeepResidentMemoryUnderItsBoundWithoutAnUpwardTrend(KafkaStack stack) throws Exception {
         ScenarioReport report = new ScenarioReport("memory-soak");
         // every detector on over 100k agents, a new session per event: the test checks the processor kept up
-        Duration duration = LongRuns.pick(Duration.ofSeconds(60), Duration.ofMinutes(15));
+        Duration duration = LongRuns.pick(Duration.ofSeconds(45), Duration.ofMinutes(15));
         double rate = 2_000;
         Duration sampleEvery = LongRuns.pick(Duration.ofMillis(1_500), Duration.ofSeconds(5));
         // warm-up: most agents seen once (100k agents at 2,000/s: 50 s) and the heap's first cycles; in the long run also
         // until RocksDB has filled its budget (below): until then resident memory grows by design
-        double minWarmup = LongRuns.pick(40.0, 300.0);
+        double minWarmup = LongRuns.pick(30.0, 300.0);
 
         ScenarioTopics topics = ScenarioTopics.create(stack, "soak");
         String appId = stack.uniqueName("soak");
