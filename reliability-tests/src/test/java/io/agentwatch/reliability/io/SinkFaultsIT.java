@@ -44,10 +44,13 @@ class SinkFaultsIT {
         ScenarioReport report = new ScenarioReport("sink-faults");
         Duration outage = LongRuns.pick(Duration.ofSeconds(20), Duration.ofMinutes(4));
         long events = LongRuns.pick(40_000L, 200_000L);
+        // the same density of traffic in both (4,000 events per minute of event time over 200 agents): more events over
+        // a longer span make more incidents; squeezed into the same 10 minutes they made fewer alerts (19 in the long run)
+        Duration span = LongRuns.pick(Duration.ofMinutes(10), Duration.ofMinutes(50));
 
         // given the alerts the processor makes of seeded traffic
         ScenarioTopics topics = ScenarioTopics.create(stack, "sink");
-        List<RawRecord> traffic = SeededFleet.records(SeededFleet.config(55, 200, events, Duration.ofMinutes(10), Instant.now(), INCIDENTS),
+        List<RawRecord> traffic = SeededFleet.records(SeededFleet.config(55, 200, events, span, Instant.now(), INCIDENTS),
                 SeededFleet.serializer(stack), topics.events(), ScenarioTopics.EVENT_PARTITIONS);
         TopicIo.write(stack, topics.events(), traffic);
         String processorGroup = stack.uniqueName("sink-processor");
