@@ -18,12 +18,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The schema registry unreachable: the thread is replaced, as often as it happens. The new thread keeps this
  *       JVM's schema cache, so records with known schema ids go on; the waiting record is retried from the commit.</li>
- *   <li>The thread's state could not be opened or restored (a task's state corrupted after a hard kill, a RocksDB
- *       store still locked by a task of the dead thread; seen after SIGKILLs during restoration with Kafka Streams
- *       4.3.1): the thread is replaced, so its tasks are closed dirty and re-initialized from their changelogs in
- *       this process, without a restart that would put a Kubernetes pod into crash-loop back-off. At most
- *       {@link #STATE_REPLACEMENTS} times in {@link #STATE_WINDOW_MS}: a failure that keeps coming back is not
- *       transient, and a fresh process is the better cure.</li>
+ *   <li>The thread's state could not be opened or restored (a task's state corrupted after a hard kill; seen
+ *       after SIGKILLs during restoration with Kafka Streams 4.3.1): the thread is replaced, so its tasks are closed
+ *       dirty and re-initialized from their changelogs in this process, without a restart that would put a
+ *       Kubernetes pod into crash-loop back-off. At most {@link #STATE_REPLACEMENTS} times in
+ *       {@link #STATE_WINDOW_MS}: a failure that keeps coming back is not transient, and a fresh process is the
+ *       better cure.</li>
+ *   <li>A RocksDB store still locked by this very process ("lock hold by current process": a window-store segment
+ *       left open by a failed restoration, seen with Kafka Streams 4.3.1 after a kill during restoration): a new
+ *       thread meets the same lock, so the client stops at once; only a new process clears it.</li>
  *   <li>Anything else: the client stops.</li>
  * </ul>
  */
@@ -48,7 +51,10 @@ final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
             log.error("stream thread failed because the schema registry is unreachable; replacing the thread (its tasks restart from their last commit)", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
-        if (isStateFailure(e)) {
+        if (isHeldLock(e)) {
+            log.error("a RocksDB store is still locked by this process (left open by a failed restoration); stopping the client so that a new "
+                    + "process, which does not hold the lock, restores it from its last commit", e);
+        } else if (isStateFailure(e)) {
             long now = clock.getAsLong();
             while (!stateReplacements.isEmpty() && stateReplacements.peekFirst() <= now - STATE_WINDOW_MS) {
                 stateReplacements.removeFirst();
@@ -66,6 +72,16 @@ final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
         }
         onShutdown.run();
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /** Whether {@code error} or one of its causes is RocksDB refusing a store's lock held by this process. */
+    static boolean isHeldLock(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RocksDBException && t.getMessage() != null && t.getMessage().contains("lock hold by current process")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code error} or one of its causes says a task's local state could not be opened or restored. */

@@ -24,7 +24,7 @@ class StreamThreadFailuresTest {
     void shouldReplaceTheThreadWhenItsStateCouldNotBeOpenedOrRestoredAFewTimesThenStopTheClient() {
         Throwable corrupted = new TaskCorruptedException(Set.of(new TaskId(2, 2)));
         Throwable locked = new StreamsException(new ProcessorStateException("Error opening store agent-panes-store",
-                new RocksDBException("lock hold by current process")));
+                new RocksDBException("While lock file: agent-panes-store/LOCK: Resource temporarily unavailable")));
         Throwable invalid = new ProcessorStateException("State store agent-evaluations-store didn't find a valid state");
 
         assertThat(failures.handle(corrupted)).isEqualTo(REPLACE_THREAD);
@@ -38,6 +38,15 @@ class StreamThreadFailuresTest {
 
         now.addAndGet(StreamThreadFailures.STATE_WINDOW_MS);
         assertThat(failures.handle(corrupted)).as("the earlier ones are older than the window").isEqualTo(REPLACE_THREAD);
+    }
+
+    @Test
+    void shouldStopTheClientAtOnceWhenThisProcessStillHoldsAStoresLock() {
+        Throwable held = new StreamsException(new ProcessorStateException("Error opening store agent-panes-store.1795406550000",
+                new RocksDBException("lock hold by current process, acquire time 1795415578 acquiring thread 139810054338240: .../LOCK: No locks available")));
+
+        assertThat(failures.handle(held)).isEqualTo(SHUTDOWN_CLIENT);
+        assertThat(shutdowns).hasValue(1);
     }
 
     @Test
