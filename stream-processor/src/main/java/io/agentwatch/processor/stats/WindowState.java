@@ -66,8 +66,12 @@ public final class WindowState {
             return empty(paneMs, windows, paneStart);
         }
         long latest = stored.lastKey();
-        if (latest != paneStart) {
-            // the windows end at the latest pane: they cover the longest window back from there
+        if (latest > paneStart) {
+            // the windows end at the latest pane: the longest window back from there, already read
+            stored = stored.tailMap(latest - (long) longest * paneMs, true);
+        } else if (latest < paneStart) {
+            // the windows end at the latest pane, so they reach further back than paneStart's: rolling forward to
+            // paneStart subtracts those older panes, which must therefore be in the aggregates
             stored = store.range(scope, latest - (long) longest * paneMs, latest);
         }
         WindowState state = new WindowState(paneMs, windows, latest);
