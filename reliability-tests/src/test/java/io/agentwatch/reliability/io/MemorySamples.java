@@ -10,18 +10,20 @@ import java.util.Locale;
 
 /**
  * The resident-memory samples of a soak: seconds since the start, resident bytes, the RocksDB budget in use (block
- * cache plus the memtables charged to it, from the processor's {@code /metrics}; -1 when not read) and the
- * processor's consumer lag at that moment. Fits a least-squares line to a stretch of them and writes them as CSV.
+ * cache plus the memtables charged to it, from the processor's {@code /metrics}; -1 when not read), what RocksDB
+ * says its table readers hold outside that budget (Kafka Streams' {@code estimate-table-readers-mem}, summed over
+ * stores; -1 when not read), the state on disk (bytes and number of SST files) and the processor's consumer lag at
+ * that moment. Fits a least-squares line to a stretch of them and writes them as CSV.
  */
 final class MemorySamples {
     /** One sample. */
-    record Sample(double seconds, long residentBytes, long rocksDbBytes, long lag) {
+    record Sample(double seconds, long residentBytes, long rocksDbBytes, long tableReaderBytes, long sstBytes, long sstFiles, long lag) {
     }
 
     private final List<Sample> samples = new ArrayList<>();
 
-    synchronized void add(double seconds, long residentBytes, long rocksDbBytes, long lag) {
-        samples.add(new Sample(seconds, residentBytes, rocksDbBytes, lag));
+    synchronized void add(Sample sample) {
+        samples.add(sample);
     }
 
     synchronized List<Sample> all() {
@@ -62,10 +64,10 @@ final class MemorySamples {
     }
 
     void writeCsv(Path file) {
-        StringBuilder csv = new StringBuilder("seconds,resident_bytes,resident_mib,rocksdb_used_mib,consumer_lag\n");
+        StringBuilder csv = new StringBuilder("seconds,resident_bytes,resident_mib,rocksdb_used_mib,table_readers_mib,sst_mib,sst_files,consumer_lag\n");
         for (Sample s : all()) {
-            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f,%.1f,%d%n", s.seconds(), s.residentBytes(), s.residentBytes() / 1048576.0,
-                    s.rocksDbBytes() / 1048576.0, s.lag()));
+            csv.append(String.format(Locale.ROOT, "%.1f,%d,%.1f,%.1f,%.1f,%.1f,%d,%d%n", s.seconds(), s.residentBytes(), s.residentBytes() / 1048576.0,
+                    s.rocksDbBytes() / 1048576.0, s.tableReaderBytes() / 1048576.0, s.sstBytes() / 1048576.0, s.sstFiles(), s.lag()));
         }
         try {
             Files.createDirectories(file.getParent());

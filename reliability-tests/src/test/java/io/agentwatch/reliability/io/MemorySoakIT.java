@@ -72,13 +72,18 @@ class MemorySoakIT {
 
         ScenarioTopics topics = ScenarioTopics.create(stack, "soak");
         String appId = stack.uniqueName("soak");
-        Map<String, String> env = ProcessorJvm.env(stack.bootstrapServers(), stack.registryUrl(), topics, appId, dir.resolve("state"));
+        Path stateDir = dir.resolve("state");
+        Map<String, String> env = ProcessorJvm.env(stack.bootstrapServers(), stack.registryUrl(), topics, appId, stateDir);
         env.put("AGENTWATCH_ROCKSDB_MEMORY", ROCKSDB / MIB + "MB");
         // every agent of a task live (~16.7k per task, six tasks)
         env.put("AGENTWATCH_STATE_LIVE_SCOPES", Integer.toString(LIVE_SCOPES));
         // as the Kubernetes deployment sets it (k8s/base/stream-processor-config.yaml): glibc's per-thread malloc
         // arenas otherwise keep freed RocksDB memory resident
         env.put("MALLOC_ARENA_MAX", "2");
+        String preload = System.getProperty("agentwatch.soak.preload", "");
+        if (!preload.isBlank()) {
+            env.put("LD_PRELOAD", preload);
+        }
         report.figure("agents (key space)", AGENTS).line("  rate: %,.0f events/s for %s; heap %d MiB, RocksDB %d MiB, JVM allowance %d MiB, bound %d MiB",
                 rate, duration, HEAP / MIB, ROCKSDB / MIB, JVM_ALLOWANCE / MIB, BOUND / MIB);
 
@@ -95,13 +100,17 @@ class MemorySoakIT {
                 try {
                     long rss = processor.process().residentBytes();
                     if (rss > 0) {
-                        long rocksDb;
+                        long rocksDb = -1;
+                        long tableReaders = -1;
                         try {
-                            rocksDb = (long) processor.metric("agentwatch_rocksdb_memory_used_bytes");
+                            String scrape = processor.scrape();
+                            rocksDb = (long) ServiceJvm.sum(scrape, "agentwatch_rocksdb_memory_used_bytes");
+                            tableReaders = (long) ServiceJvm.sum(scrape, "kafka_stream_state_estimate_table_readers_mem");
                         } catch (RuntimeException | AssertionError scrapeFailed) {
-                            rocksDb = -1;
+                            // a missed scrape leaves -1 in this sample; resident memory is what the scenario checks
                         }
-                        samples.add((System.nanoTime() - t0) / 1e9, rss, rocksDb, lag.now());
+                        long[] sst = StateOnDisk.sstBytesAndFiles(stateDir);
+                        samples.add(new MemorySamples.Sample((System.nanoTime() - t0) / 1e9, rss, rocksDb, tableReaders, sst[0], sst[1], lag.now()));
                     }
                 } catch (Throwable e) {
                     samplerFailure.compareAndSet(null, e);
@@ -142,6 +151,10 @@ class MemorySoakIT {
                     .figure("RocksDB budget in use at warm-up end / at the end (MiB)", (after.isEmpty() ? -1 : after.get(0).rocksDbBytes() / MIB)
                             + " / " + all.get(all.size() - 1).rocksDbBytes() / MIB + " of " + ROCKSDB / MIB)
                     .figure("RocksDB budget 90% full at (s)", Double.isNaN(rocksDbFull) ? "never" : String.format(java.util.Locale.ROOT, "%.0f", rocksDbFull))
+                    .figure("RocksDB table readers outside the budget at warm-up end / at the end (MiB)", (after.isEmpty() ? -1 : after.get(0).tableReaderBytes() / MIB)
+                            + " / " + all.get(all.size() - 1).tableReaderBytes() / MIB)
+                    .figure("state on disk at warm-up end / at the end (MiB of SST, files)", (after.isEmpty() ? "-" : after.get(0).sstBytes() / MIB + " MiB " + after.get(0).sstFiles())
+                            + " / " + all.get(all.size() - 1).sstBytes() / MIB + " MiB " + all.get(all.size() - 1).sstFiles())
                     .figure("resident growth after warm-up (MiB)", after.isEmpty() ? -1 : (all.get(all.size() - 1).residentBytes() - after.get(0).residentBytes()) / MIB)
                     .line("  trend after warm-up (%.0f s on): %+.2f MiB/min (limit %.1f, %s)", warmup, slopeMibPerMin, MAX_SLOPE_MIB_PER_MIN,
                             LongRuns.enabled() ? "checked" : "not checked in the short run")
