@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -55,6 +56,16 @@ class DockerfilesTest {
         List<String> health = d.healthcheck();
         assertThat(health).as("%s HEALTHCHECK probes the app's port and /health", service.id).containsSubsequence("HealthProbe", port, "/health");
         assertThat(service.unknownSettings(env)).as("%s: ENV names no setting declares", service.id).isEmpty();
+    }
+
+    @Test
+    void shouldPreloadJemallocInTheProcessorImage() {
+        // under glibc's malloc the processor's resident memory kept growing after RocksDB's budget was full (memory soak)
+        Dockerfile runtime = Service.STREAM_PROCESSOR.dockerfile().finalStage();
+        String preload = Service.STREAM_PROCESSOR.dockerfile().env().get("LD_PRELOAD");
+        assertThat(preload).as("stream-processor ENV LD_PRELOAD").isEqualTo("/usr/local/lib/libjemalloc.so.2");
+        assertThat(runtime.all("RUN")).extracting(Dockerfile.Instruction::arguments).as("the runtime stage installs jemalloc and links it there")
+                .anyMatch(run -> run.contains("libjemalloc2") && run.contains(preload));
     }
 
     private static boolean loadable(String className) {

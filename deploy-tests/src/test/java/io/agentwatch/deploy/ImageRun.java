@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.tools.ToolProvider;
@@ -66,7 +67,27 @@ final class ImageRun implements AutoCloseable {
         }
         Map<String, String> all = new HashMap<>(d.env());
         all.putAll(env);
+        mapPreload(all);
         return new ImageRun(d, app, all, work.resolve(service + ".log"));
+    }
+
+    /**
+     * The image preloads a library (jemalloc) from its own path: the same library from this machine's library
+     * directory when it is installed here, none otherwise (the dynamic loader would only warn that it cannot).
+     */
+    private static void mapPreload(Map<String, String> env) {
+        String preload = env.get("LD_PRELOAD");
+        if (preload == null || Files.isReadable(Path.of(preload))) {
+            return;
+        }
+        String name = Path.of(preload).getFileName().toString();
+        Optional<Path> here = Stream.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib")
+                .map(dir -> Path.of(dir, name)).filter(Files::isReadable).findFirst();
+        if (here.isPresent()) {
+            env.put("LD_PRELOAD", here.get().toString());
+        } else {
+            env.remove("LD_PRELOAD");
+        }
     }
 
     /** Starts the ENTRYPOINT. */

@@ -161,7 +161,7 @@ class MemorySoakIT {
                     .figure("bound (MiB)", BOUND / MIB)
                     .figure("RocksDB budget in use at warm-up end / at the end (MiB)", (after.isEmpty() ? -1 : after.get(0).rocksDbBytes() / MIB)
                             + " / " + all.get(all.size() - 1).rocksDbBytes() / MIB + " of " + ROCKSDB / MIB)
-                    .figure("RocksDB budget 90% full at (s)", Double.isNaN(rocksDbFull) ? "never" : String.format(java.util.Locale.ROOT, "%.0f", rocksDbFull))
+                    .figure("RocksDB budget " + Math.round(ROCKSDB_FULL * 100) + "% full at (s)", Double.isNaN(rocksDbFull) ? "never" : String.format(java.util.Locale.ROOT, "%.0f", rocksDbFull))
                     .figure("RocksDB table readers outside the budget at warm-up end / at the end (MiB)", (after.isEmpty() ? -1 : after.get(0).tableReaderBytes() / MIB)
                             + " / " + all.get(all.size() - 1).tableReaderBytes() / MIB)
                     .figure("state on disk at warm-up end / at the end (MiB of SST, files)", (after.isEmpty() ? "-" : after.get(0).sstBytes() / MIB + " MiB " + after.get(0).sstFiles())
