@@ -48,8 +48,8 @@ class MemorySoakIT {
     private static final long BOUND = HEAP + ROCKSDB + JVM_ALLOWANCE;
     /**
      * RocksDB's budget counts as full from this share on (an LRU cache hovers just under its capacity). Not earlier:
-     * the last tenth of the budget took RocksDB another five minutes to fill (90% at 410 s, 99% at ~700 s), growth a
-     * trend taken from 90% on counted against the processor although the budget bounds it.
+     * the last tenth of the budget took RocksDB another five minutes to fill (90% at 410 s, 99% at ~700 s), and a
+     * trend fitted from 90% on counted that growth against the processor although the budget bounds it.
      */
     private static final double ROCKSDB_FULL = 0.99;
     /** Live agent scopes per task (state.live-scopes). */
