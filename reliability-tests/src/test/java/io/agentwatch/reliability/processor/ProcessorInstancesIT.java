@@ -70,9 +70,8 @@ class ProcessorInstancesIT {
         }
         if (runs.containsKey(1)) {
             assertThat(runs.get(1).records).as("a standby replica leaves less to restore after a kill").isLessThan(runs.get(0).records);
-            // the restoration itself; the time from kill to RUNNING is mostly failure detection (session timeout) and
-            // the rebalance, which a standby does not shorten: printed, not compared
-            assertThat(runs.get(1).restoreMs).as("a standby replica shortens the restoration after a kill (ms)").isLessThan(runs.get(0).restoreMs);
+            // times are printed, not compared: with a standby the restore phase still took 1.9 s for 0 records in one
+            // run (3.4 s for 46k without), and kill to RUNNING is mostly failure detection and the rebalance
         }
     }
 

@@ -28,9 +28,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -69,9 +71,9 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
     private final ProcessorMetrics metrics;
     private final StoreSweeper sweeper = new StoreSweeper();
     private final ByteSink buffer = new ByteSink(256);
-    /** Traces whose condition holds and that wait for {@code for} before firing; bounded by the cascades. */
+    /** Traces whose condition holds and that wait for {@code for} before firing; bounded by the cascades; read back on start. */
     private final Set<String> pending = new HashSet<>();
-    /** Traces with a firing alert, for resolution; bounded by the cascades. */
+    /** Traces with a firing alert, for resolution; bounded by the cascades; read back on start. */
     private final Set<String> firing = new HashSet<>();
 
     private ProcessorContext<String, Alert> context;
@@ -115,6 +117,29 @@ public final class CascadeProcessor implements Processor<String, LineageSpan, St
         CommitHookStore hook = context.getStateStore(StoreNames.TRACE_LINEAGE_HOOK);
         hook.register(() -> writes.flush(cache::flush));
         this.emitter = new AlertEmitter(context, metrics, null);
+        readOpenTraces();
+    }
+
+    /**
+     * The traces waiting out their {@code for} and those firing, from the store: the two sets live in memory, and
+     * after a restart, or when the task moves to another instance, a trace no new span reaches would otherwise never
+     * fire, or resolve only when it expires. One pass over the store when the task starts, which holds only traces
+     * with a failure in the last {@code idle_timeout}.
+     */
+    private void readOpenTraces() {
+        pending.clear();
+        firing.clear();
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, byte[]> kv = all.next();
+                TraceState t = TraceState.decode(kv.value);
+                if (t.hasActiveAlert()) {
+                    firing.add(kv.key);
+                } else if (t.pendingSince != 0) {
+                    pending.add(kv.key);
+                }
+            }
+        }
     }
 
     @Override

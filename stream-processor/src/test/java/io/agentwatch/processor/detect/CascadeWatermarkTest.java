@@ -36,9 +36,20 @@ class CascadeWatermarkTest {
     private static final long MINUTE = 60_000;
 
     private final MockProcessorContext<String, Alert> context = new MockProcessorContext<>(props());
-    private final CascadeProcessor cascades = new CascadeProcessor(RulesFile.defaults(), DetectorSettings.defaults(), new OverridesVersion(),
-            ProcessorMetrics.noop(), 2);
+    private CascadeProcessor cascades = newProcessor();
     private final CommitHookStore hook = new CommitHookStore(StoreNames.TRACE_LINEAGE_HOOK);
+
+    private static CascadeProcessor newProcessor() {
+        return new CascadeProcessor(RulesFile.defaults(), DetectorSettings.defaults(), new OverridesVersion(), ProcessorMetrics.noop(), 2);
+    }
+
+    /** The task restarted (or moved to another instance) on the same stores: a new processor, nothing in memory. */
+    private void restart() {
+        cascades.close();
+        context.resetForwards();
+        cascades = newProcessor();
+        cascades.init(context);
+    }
 
     private static Properties props() {
         Properties p = new Properties();
@@ -169,6 +180,36 @@ class CascadeWatermarkTest {
         marker(0, T + 9 * MINUTE);
         assertThat(alerts(AlertStatus.RESOLVED)).as("not before resolve_after of the slowest task").isEmpty();
         marker(0, T + 10 * MINUTE + 5_000);
+        assertThat(alerts(AlertStatus.RESOLVED)).hasSize(1);
+    }
+
+    @Test
+    void shouldFireAndResolveACascadeThatWasWaitingWhenTheTaskRestarted() {
+        // given a cascade waiting out its `for` (5s) when the task stops
+        marker(0, T);
+        marker(1, T);
+        span("a", 0xa2, 0xa1, true, T + 100);
+        span("b", 0xb2, 0xb1, true, T + 200);
+        span("c", 0xc2, 0xc1, true, T + 300);
+        marker(0, T + 2_000);
+        marker(1, T + 2_000);
+        assertThat(context.forwarded()).as("still waiting").isEmpty();
+        restart();
+
+        // when the upstream tasks' markers pass the settle period, without another span of the trace
+        marker(0, T + 10_000);
+        marker(1, T + 10_000);
+        // then it fires as it would have without the restart
+        assertThat(alerts(AlertStatus.FIRING)).singleElement()
+                .satisfies(a -> assertThat(a.getStartsAt().toEpochMilli()).as("the third agent's failure").isEqualTo(T + 300));
+
+        // and a firing cascade still resolves after another restart, at resolve_after (10m) after its last failure
+        restart();
+        marker(0, T + 9 * MINUTE);
+        marker(1, T + 9 * MINUTE);
+        assertThat(alerts(AlertStatus.RESOLVED)).isEmpty();
+        marker(0, T + 10 * MINUTE + 5_000);
+        marker(1, T + 10 * MINUTE + 5_000);
         assertThat(alerts(AlertStatus.RESOLVED)).hasSize(1);
     }
 }
