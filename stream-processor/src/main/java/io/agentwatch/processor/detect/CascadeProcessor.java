@@ -51,7 +51,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * span, by the same amortized sweep as sessions. A trace is written to the store only once it has a failure: the
  * runs of traces that never fail (almost all) only ever live in the bounded live cache, which saves a changelog
  * write and a delete per run; the price is that after a restart (or an eviction) a cascade in a trace whose
- * healthy runs were lost is linked only as far as the spans that remain, and the earliest failure decides.
+ * healthy runs were lost is linked only as far as the spans that remain, and the earliest failure decides. The
+ * traces waiting to fire and those firing are read back from the store when the task starts (restart, or the task
+ * moved to another instance), so that they fire and resolve without waiting for another span.
  *
  * <p>Time: the spans of a trace come from every upstream task (one per partition of the events topic), each at its
  * own pace, so this task's stream time (driven by the fastest) says nothing about spans still on their way from a
