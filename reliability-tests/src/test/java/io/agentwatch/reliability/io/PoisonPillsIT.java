@@ -134,7 +134,7 @@ class PoisonPillsIT {
             // was migrated (fenced producer, e.g. a transaction that outlived its timeout on a starved machine), when
             // counts of the aborted work are lost or repeated; the alerts, which are exactly-once, are compared regardless
             boolean migrated = migrated(log);
-            double processed = awaitCounter(faulty, valid.size(), migrated ? Duration.ofSeconds(10) : Duration.ofMinutes(2));
+            double processed = faulty.awaitMetric("agentwatch_events_processed_total", valid.size(), migrated ? Duration.ofSeconds(10) : Duration.ofMinutes(2));
 
             report.figure("dead-lettered", dead.size()).line("  dead letters by reason: %s", deadByReason)
                     .figure("pills lost (not dead-lettered)", lost.size()).figure("pills dead-lettered twice", duplicates.size())
@@ -184,17 +184,6 @@ class PoisonPillsIT {
         // task; that is the crash scenarios' subject, not this one's, so give the transactions room
         env.put("KAFKA_TRANSACTION_TIMEOUT_MS", "60000");
         return env;
-    }
-
-    /** The processor's count of processed events once it reaches {@code expected}, or what it is after {@code atMost}. */
-    private static double awaitCounter(ServiceJvm processor, long expected, Duration atMost) throws InterruptedException {
-        long end = System.nanoTime() + atMost.toNanos();
-        double processed = processor.metric("agentwatch_events_processed_total");
-        while (processed < expected && System.nanoTime() < end) {
-            Thread.sleep(500);
-            processed = processor.metric("agentwatch_events_processed_total");
-        }
-        return processed;
     }
 
     private static boolean migrated(String log) {

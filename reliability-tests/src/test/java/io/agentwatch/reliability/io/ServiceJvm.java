@@ -132,6 +132,17 @@ final class ServiceJvm implements AutoCloseable {
         return sum(scrape(), name);
     }
 
+    /** The metric once it reaches {@code atLeast}, or what it is after {@code atMost}. */
+    double awaitMetric(String name, double atLeast, Duration atMost) throws InterruptedException {
+        long end = System.nanoTime() + atMost.toNanos();
+        double value = metric(name);
+        while (value < atLeast && System.nanoTime() < end) {
+            Thread.sleep(500);
+            value = metric(name);
+        }
+        return value;
+    }
+
     static double sum(String scrape, String metric) {
         double total = 0;
         for (String line : scrape.split("\n")) {

@@ -309,10 +309,7 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
             ScopeState agent = scope.isAgentScope() ? scope : cache.get(scope.agentId);
             evaluateThrough(scope, agent, now);
         }
-        metrics.eventsProcessed(processed);
-        metrics.lateEvents(late);
-        processed = 0;
-        late = 0;
+        publishCounts();
         if (emitted) {
             emitted = false;
             context.commit();
@@ -510,6 +507,16 @@ public final class AgentRulesProcessor implements Processor<String, AgentEvent, 
 
     private void beforeCommit() {
         cache.flush();
+        // also here, not only at the tick: when the traffic stops, stream time stops and the tick with it
+        publishCounts();
+    }
+
+    /** Counted per event in plain fields (the hot path), published to the meters at each tick and commit. */
+    private void publishCounts() {
+        metrics.eventsProcessed(processed);
+        metrics.lateEvents(late);
+        processed = 0;
+        late = 0;
     }
 
     @Override

@@ -128,6 +128,18 @@ class DecodeEventsTest {
     }
 
     @Test
+    void shouldCountEveryProcessedEventByTheCommitThatCoversItEvenWhenStreamTimeStops() {
+        // three events within one evaluation interval: no event-time tick runs, only the commits after each record
+        for (int i = 0; i < 3; i++) {
+            fixture.send(Events.step("counted", Traffic.minute(1) + i));
+        }
+
+        assertThat(fixture.meters.get("agentwatch.events.processed").counter().count())
+                .as("the count is published at each commit, not only at the next tick (traffic that stops would leave it short)")
+                .isEqualTo(3.0);
+    }
+
+    @Test
     void shouldNotLetAPoisonPillMoveStreamTime() {
         // a record that is not an event, stamped ten hours ahead by its producer, arrives first
         fixture.sendRaw(null, new byte[] {42, 1, 2, 3}, Instant.ofEpochMilli(Traffic.minute(600)));
