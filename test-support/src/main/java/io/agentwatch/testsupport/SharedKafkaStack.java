@@ -143,6 +143,7 @@ final class SharedKafkaStack implements KafkaStack, AutoCloseable {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
                     .all().get(TOPIC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            TopicReadiness.await(admin, List.of(name), TOPIC_TIMEOUT_SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
         } catch (InterruptedException e) {

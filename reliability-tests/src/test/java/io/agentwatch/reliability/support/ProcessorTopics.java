@@ -1,5 +1,6 @@
 package io.agentwatch.reliability.support;
 
+import io.agentwatch.testsupport.TopicReadiness;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ public record ProcessorTopics(String events, String dlq, String rules, String co
                     new NewTopic(t.dlq, 1, replication).configs(configs),
                     new NewTopic(t.rules, 1, replication).configs(merge(configs, Map.of("cleanup.policy", "compact"))),
                     new NewTopic(t.control, 1, replication).configs(configs))).all().get(60, TimeUnit.SECONDS);
+            TopicReadiness.await(admin, List.of(t.events, t.dlq, t.rules, t.control), 60);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the topics of " + prefix + ": " + e, e);
         }
@@ -33,6 +35,7 @@ public record ProcessorTopics(String events, String dlq, String rules, String co
     public String createAlerts(Admin admin, String name, Map<String, String> configs) {
         try {
             admin.createTopics(List.of(new NewTopic(name, ALERT_PARTITIONS, replication).configs(configs))).all().get(60, TimeUnit.SECONDS);
+            TopicReadiness.await(admin, List.of(name), 60);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the alerts topic " + name + ": " + e, e);
         }
