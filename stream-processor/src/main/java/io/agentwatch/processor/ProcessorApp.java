@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,10 +51,7 @@ public final class ProcessorApp implements AutoCloseable {
     private final OpsServer http;
     private final KafkaStreamsMetrics streamsMetrics;
     private final SchemaRegistryClient registry;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean failed;
-    /** When a stream thread failure stopped the client (System.nanoTime); meaningful once {@link #failed}. */
-    private volatile long failedAtNanos;
+    private final StopWatchdog stop;
 
     private ProcessorApp(ProcessorConfig config, KafkaStreams streams, OpsServer http, KafkaStreamsMetrics streamsMetrics, SchemaRegistryClient registry) {
         this.config = config;
@@ -63,6 +59,7 @@ public final class ProcessorApp implements AutoCloseable {
         this.http = http;
         this.streamsMetrics = streamsMetrics;
         this.registry = registry;
+        this.stop = StopWatchdog.system(config.closeTimeout());
     }
 
     /** Checks the cluster, builds the topology and starts everything; a wrong setting or a missing topic stops it here. */
@@ -112,12 +109,12 @@ public final class ProcessorApp implements AutoCloseable {
         httpHolder[0] = http;
         ProcessorApp app = new ProcessorApp(config, streams, http, streamsMetrics, registry);
         appHolder[0] = app;
-        streams.setUncaughtExceptionHandler(new StreamThreadFailures(System::currentTimeMillis, app::markFailed));
+        streams.setUncaughtExceptionHandler(new StreamThreadFailures(System::currentTimeMillis, app.stop::failed));
         streams.setGlobalStateRestoreListener(new RestoreLog());
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams state {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                app.stopped.countDown();
+                app.stop.stopped();
             }
         });
         streams.start();
@@ -160,7 +157,7 @@ public final class ProcessorApp implements AutoCloseable {
 
     Health health() {
         KafkaStreams.State state = streams.state();
-        boolean up = state != KafkaStreams.State.ERROR && !failed;
+        boolean up = state != KafkaStreams.State.ERROR && !stop.hasFailed();
         return new Health(up, state.name(), Map.of("threads", streams.metadataForLocalThreads().size()));
     }
 
@@ -181,29 +178,20 @@ public final class ProcessorApp implements AutoCloseable {
         return config;
     }
 
-    private void markFailed() {
-        failedAtNanos = System.nanoTime();
-        failed = true;
-    }
-
     /**
-     * Waits until the client stops (by close or by failure); true if it failed. After a failure Kafka Streams moves to
-     * ERROR once its threads have shut down; when that takes longer than the close timeout (seen: a client stuck in
-     * PENDING_ERROR after a NullPointerException in Kafka Streams 4.3.1's state updater) this returns anyway, so that
-     * the process exits and its supervisor restarts it instead of leaving it hung.
+     * Waits until the client stops (by close or by failure); true if it failed. Returns also when Kafka Streams has not
+     * stopped within the close timeout of a failure ({@link StopWatchdog}), so that the process exits and is restarted.
      */
     public boolean awaitStop() throws InterruptedException {
-        while (!stopped.await(1, TimeUnit.SECONDS)) {
-            if (failed && System.nanoTime() - failedAtNanos > config.closeTimeout().toNanos()) {
-                log.error("Kafka Streams has not stopped within {} of the failure (state {}); exiting anyway", config.closeTimeout(), streams.state());
-                return true;
-            }
+        boolean failed = stop.await();
+        if (!stop.isStopped()) {
+            log.error("Kafka Streams has not stopped within {} of the failure (state {}); exiting anyway", config.closeTimeout(), streams.state());
         }
         return failed;
     }
 
     public boolean failed() {
-        return failed;
+        return stop.hasFailed();
     }
 
     @Override
@@ -216,7 +204,7 @@ public final class ProcessorApp implements AutoCloseable {
         streamsMetrics.close();
         http.close();
         registry.close();
-        stopped.countDown();
+        stop.stopped();
     }
 
     /** How long a caller should wait for {@link #close()}. */
