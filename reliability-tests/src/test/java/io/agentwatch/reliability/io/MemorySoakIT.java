@@ -194,7 +194,7 @@ class MemorySoakIT {
             assertThat(drained).as("every event sent was counted by the processor within %s of the traffic's end", DRAIN)
                     .isGreaterThanOrEqualTo(traffic.sent());
             if (LongRuns.enabled()) {
-                assertThat(processed).as("the processor kept up with the load (over 90% counted when the traffic ended)")
+                assertThat(processed).as("the processor kept up with the load (over 90 percent counted when the traffic ended)")
                         .isGreaterThan(traffic.sent() * 0.9);
             }
         }
